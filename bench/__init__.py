@@ -1,0 +1,1 @@
+"""Benchmarks of wijkboekhouding against plain Beancount."""

@@ -1,0 +1,1 @@
+"""The wijkboekhouding engine: areas, journal, projections and the CLI."""

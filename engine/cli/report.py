@@ -1,0 +1,143 @@
+"""``wijkboekhouding report``: balances and flows at any area level."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import click
+import pandas as pd
+from wijkboekhouding.engine.areas import AreaRegistry
+from wijkboekhouding.engine.cli.app import emit, open_ledger
+from wijkboekhouding.engine.errors import UnknownArea
+from wijkboekhouding.engine.ledger import Ledger
+from wijkboekhouding.engine.model import INHABITANTS
+from wijkboekhouding.engine.postings import in_period, known_at, period_bounds
+from wijkboekhouding.engine.projection import balances, check_level, flows_by_area
+
+FLOW_COLUMNS = (
+    "area",
+    "name",
+    "unit",
+    "inflow",
+    "outflow",
+    "internal",
+    "net",
+    "local_share",
+    "inhabitants",
+    "net_per_inhabitant",
+)
+
+
+def select(ledger: Ledger, period: str | None, as_known_at: str | None) -> pd.DataFrame:
+    """The postings of a period, as known at a time."""
+    return in_period(known_at(ledger.frame, as_known_at), period)
+
+
+def reference_date(period: str | None) -> datetime.date | None:
+    """The last day of a period, for observations that hold at that time."""
+    if not period:
+        return None
+    return period_bounds(period)[1] - datetime.timedelta(days=1)
+
+
+def flows_table(
+    ledger: Ledger,
+    frame: pd.DataFrame,
+    level: str,
+    unit: str,
+    period: str | None = None,
+) -> pd.DataFrame:
+    """One row per area at ``level``: inflow, outflow, internal, net, per inhabitant."""
+    registry = ledger.registry
+    check_level(registry, level)
+    found = flows_by_area(frame, registry, level)
+    on = reference_date(period)
+    rows = []
+    for area in registry.at_level(level):
+        flows = found.get((area.code, unit))
+        if flows is None:
+            continue
+        people = ledger.observations.value(registry, area.code, INHABITANTS, on)
+        share = flows.local_share
+        rows.append(
+            {
+                "area": area.code,
+                "name": area.name,
+                "unit": unit,
+                "inflow": flows.inflow,
+                "outflow": flows.outflow,
+                "internal": flows.internal,
+                "net": flows.net,
+                "local_share": _round(share, "0.0001") if share is not None else None,
+                "inhabitants": people,
+                "net_per_inhabitant": _round(flows.net / people, "0.01")
+                if people
+                else None,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(FLOW_COLUMNS))
+
+
+def _round(value: Decimal, places: str) -> Decimal:
+    return value.quantize(Decimal(places), rounding=ROUND_HALF_EVEN)
+
+
+def within(
+    registry: AreaRegistry, table: pd.DataFrame, area: str | None
+) -> pd.DataFrame:
+    """Keep the rows of areas that lie inside ``area`` (all rows for None)."""
+    if not area:
+        return table
+    if area not in registry:
+        raise UnknownArea(area, "see the areas with `wijkboekhouding report --by area`")
+    return table[table["area"].map(lambda code: registry.contains(area, code))]
+
+
+@click.command()
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option(
+    "--level",
+    default="wijk",
+    show_default=True,
+    help="Area level: gemeente, wijk, buurt, a finer level or groep.",
+)
+@click.option(
+    "--by",
+    "by",
+    default="account:1",
+    show_default=True,
+    help="account:N, value-type, sector, unit, or flows.",
+)
+@click.option("--period", help="2024, 2024-03, 2024-03-15 or a range 2023..2024.")
+@click.option(
+    "--unit", help="Only this unit (EUR, UUR, BOOM, ...); flows default to EUR."
+)
+@click.option("--area", help="Only areas inside this area.")
+@click.option("--as-known-at", help="Only events recorded until this ISO date or time.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+def report(
+    ledger: str,
+    level: str,
+    by: str,
+    period: str | None,
+    unit: str | None,
+    area: str | None,
+    as_known_at: str | None,
+    fmt: str,
+) -> None:
+    """Balances or flows of every area at a level."""
+    loaded = open_ledger(ledger, require_clean=True)
+    check_level(loaded.registry, level)
+    frame = select(loaded, period, as_known_at)
+    if by == "flows":
+        table = flows_table(loaded, frame, level, unit or "EUR", period)
+    else:
+        table = balances(frame, loaded.registry, level, by=by, unit=unit)
+    emit(within(loaded.registry, table, area), fmt)

@@ -1,0 +1,1 @@
+"""Importers that turn outside data into ledger entries."""

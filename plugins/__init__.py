@@ -1,0 +1,1 @@
+"""Beancount plugins and the Fava extension of wijkboekhouding."""

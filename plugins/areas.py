@@ -1,0 +1,217 @@
+"""Give every posting its area, the area's ancestors, a value type and a sector.
+
+Enable it in the main ledger file::
+
+    plugin "wijkboekhouding.plugins.areas"
+
+Before, a posting may say nothing itself::
+
+    2024-01-01 open Assets:Vereniging:Bank EUR
+      area: "BU02020211"
+      sector: "maatschappelijk"
+    2024-01-01 commodity EUR
+      value-type: "financieel"
+
+    2024-03-01 * "Gemeente Arnhem" "Subsidie buurtfeest"
+      Assets:Vereniging:Bank       500.00 EUR
+      Income:Subsidie:Gemeente
+
+After, each posting carries what a query needs to group it::
+
+      Assets:Vereniging:Bank       500.00 EUR
+        area: "BU02020211"
+        buurt: "BU02020211"
+        wijk: "WK020202"
+        gemeente: "GM0202"
+        value-type: "financieel"
+        sector: "maatschappelijk"
+
+The area comes from the posting, else its transaction, else its account's
+``open`` directive; the value type from the posting, else its commodity's
+declaration; the sector from the account's ``open`` directive.  Postings
+that Beancount filled in itself are treated the same.  Problems come back as
+error records: an unknown area, a missing area on an Assets, Liabilities,
+Income or Expenses posting (Equity may be area-less), an unknown value type,
+sector or counterparty area.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beancount.core import data
+from wijkboekhouding.engine.areas import AreaRegistry
+from wijkboekhouding.engine.errors import LedgerError, error_at
+from wijkboekhouding.engine.model import (
+    AREA_ROOTS,
+    EXTERN,
+    META_AREA,
+    META_COUNTERPARTY,
+    META_SECTOR,
+    META_VALUE_TYPE,
+    SECTORS,
+    VALUE_TYPES,
+)
+
+__plugins__ = ("enrich",)
+
+_VALUE_TYPES = frozenset(VALUE_TYPES)
+_SECTORS = frozenset(SECTORS)
+
+
+class _Declarations:
+    """What the ledger declares on accounts and commodities."""
+
+    def __init__(self) -> None:
+        self.account_area: dict[str, str] = {}
+        self.account_sector: dict[str, str] = {}
+        self.value_type: dict[str, str] = {}
+
+    def read(self, entries: list[data.Directive], errors: list[LedgerError]) -> None:
+        for entry in entries:
+            if isinstance(entry, data.Open):
+                meta = entry.meta or {}
+                if META_AREA in meta:
+                    self.account_area[entry.account] = str(meta[META_AREA])
+                sector = meta.get(META_SECTOR)
+                if sector is not None:
+                    if sector not in _SECTORS:
+                        errors.append(_bad_choice(meta, "sector", sector, SECTORS))
+                    self.account_sector[entry.account] = str(sector)
+            elif isinstance(entry, data.Commodity):
+                meta = entry.meta or {}
+                value_type = meta.get(META_VALUE_TYPE)
+                if value_type is not None:
+                    if value_type not in _VALUE_TYPES:
+                        errors.append(
+                            _bad_choice(meta, "value type", value_type, VALUE_TYPES)
+                        )
+                    self.value_type[entry.currency] = str(value_type)
+
+
+def _bad_choice(
+    meta: dict[str, Any], what: str, value: object, choices: tuple[str, ...]
+) -> LedgerError:
+    return error_at(meta, f"unknown {what} {value!r}; use one of: {', '.join(choices)}")
+
+
+def enrich(
+    entries: list[data.Directive], options_map: dict[str, Any]
+) -> tuple[list[data.Directive], list[LedgerError]]:
+    """Enrich every posting; return the new entries and the problems found."""
+    registry, errors = AreaRegistry.from_entries(entries)
+    declared = _Declarations()
+    declared.read(entries, errors)
+
+    # The metadata each known area adds to a posting, computed once per area.
+    area_meta: dict[str, dict[str, str]] = {}
+    for area in registry:
+        extra: dict[str, str] = {META_AREA: area.code}
+        for level, code in registry.standard_ancestors(area.code).items():
+            extra[level] = code
+        area_meta[area.code] = extra
+
+    enricher = _Enricher(registry, declared, area_meta, errors)
+    new_entries: list[data.Directive] = []
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            entry = enricher.transaction(entry)
+        new_entries.append(entry)
+    return new_entries, errors
+
+
+class _Enricher:
+    """Rewrites the postings of transactions, collecting errors."""
+
+    def __init__(
+        self,
+        registry: AreaRegistry,
+        declared: _Declarations,
+        area_meta: dict[str, dict[str, str]],
+        errors: list[LedgerError],
+    ) -> None:
+        self.registry = registry
+        self.declared = declared
+        self.area_meta = area_meta
+        self.errors = errors
+        self.roots = tuple(root + ":" for root in AREA_ROOTS)
+
+    def transaction(self, txn: data.Transaction) -> data.Transaction:
+        txn_meta = txn.meta or {}
+        txn_area = txn_meta.get(META_AREA)
+        postings = [self.posting(txn, p, txn_area) for p in txn.postings]
+        return txn._replace(postings=postings)
+
+    def posting(
+        self, txn: data.Transaction, posting: data.Posting, txn_area: Any
+    ) -> data.Posting:
+        meta: dict[str, Any] = dict(posting.meta) if posting.meta else {}
+        where = meta if "lineno" in meta else txn.meta
+        account = posting.account
+
+        # Area: the posting's own, else the transaction's, else the account's.
+        area = (
+            meta.get(META_AREA) or txn_area or self.declared.account_area.get(account)
+        )
+        if area is not None:
+            extra = self.area_meta.get(area)
+            if extra is None:
+                self.errors.append(
+                    error_at(
+                        where,
+                        f"unknown area {area!r} on {account}; declare it"
+                        f' with `custom "area" "{area}" "Name"` or correct the'
+                        " code",
+                        txn,
+                    )
+                )
+            else:
+                meta.update(extra)
+        elif account.startswith(self.roots):
+            self.errors.append(
+                error_at(
+                    where,
+                    f"posting on {account} has no area; add `area:` to the"
+                    " posting, the transaction or the account's open directive",
+                    txn,
+                )
+            )
+
+        # Value type: the posting's own, else the commodity's declaration.
+        currency = posting.units.currency if posting.units else None
+        value_type = meta.get(META_VALUE_TYPE) or self.declared.value_type.get(
+            currency or ""
+        )
+        if value_type is None:
+            self.errors.append(
+                error_at(
+                    where,
+                    f"no value type for {currency} on {account}; declare"
+                    f' the commodity with `value-type: "financieel"` (or another'
+                    " capital) or set it on the posting",
+                    txn,
+                )
+            )
+        elif value_type not in _VALUE_TYPES:
+            self.errors.append(
+                _bad_choice(where, "value type", value_type, VALUE_TYPES)
+            )
+        else:
+            meta[META_VALUE_TYPE] = value_type
+
+        # Sector from the account, and a check of the counterparty area.
+        sector = self.declared.account_sector.get(account)
+        if sector is not None and META_SECTOR not in meta:
+            meta[META_SECTOR] = sector
+        counterparty = meta.get(META_COUNTERPARTY)
+        known = counterparty is None or counterparty == EXTERN
+        if not known and counterparty not in self.registry:
+            self.errors.append(
+                error_at(
+                    where,
+                    f"unknown counterparty area {counterparty!r} on"
+                    f' {account}; use a declared area code or "extern"',
+                    txn,
+                )
+            )
+        return posting._replace(meta=meta)
