@@ -121,11 +121,16 @@ def postings_frame(
     scale = _scale(frame["amount"])
     frame["q"] = _scaled(frame["amount"], scale)
     frame.attrs["scale"] = scale
+    frame.attrs["places"] = {
+        str(unit): _scale(amounts) for unit, amounts in frame.groupby("unit")["amount"]
+    }
     return frame
 
 
 def _scale(amounts: pd.Series) -> int:
     """The number of decimal places needed to hold every amount exactly."""
+    if amounts.empty:
+        return 0
     scale = 0
     for exponent in {int(a.as_tuple().exponent) for a in amounts}:
         scale = max(scale, -exponent)
@@ -138,9 +143,22 @@ def _scaled(amounts: pd.Series, scale: int) -> pd.Series:
     return pd.Series(values, index=amounts.index, dtype="int64")
 
 
-def to_decimal(q: Any, scale: int) -> Decimal:
-    """Turn a scaled integer sum back into an exact Decimal."""
-    return Decimal(int(q)).scaleb(-scale) if scale else Decimal(int(q))
+def to_decimal(q: Any, scale: int, places: int | None = None) -> Decimal:
+    """Turn a scaled integer sum back into an exact Decimal.
+
+    With ``places``, the result is written with that many decimals (the
+    precision the ledger uses for the unit); the value is unchanged.
+    """
+    value = Decimal(int(q)).scaleb(-scale) if scale else Decimal(int(q))
+    if places is not None and places <= scale:
+        value = value.quantize(Decimal(1).scaleb(-places))
+    return value
+
+
+def unit_places(frame: pd.DataFrame, unit: str) -> int | None:
+    """The number of decimals the ledger writes for a unit."""
+    places: dict[str, int] = frame.attrs.get("places", {})
+    return places.get(unit)
 
 
 # Filters.

@@ -18,13 +18,14 @@ so that inflow - outflow = stock change + internal spending, always.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from decimal import Decimal
 
 import pandas as pd
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.errors import UnknownArea, UnknownLevel
 from wijkboekhouding.engine.model import GROEP
-from wijkboekhouding.engine.postings import standard_level, to_decimal
+from wijkboekhouding.engine.postings import standard_level, to_decimal, unit_places
 
 STOCK_ROOTS = ("Assets", "Liabilities", "Equity")
 
@@ -175,7 +176,10 @@ def balances(
             "name": sums["at"].map(registry.name),
             "key": sums["key"],
             "unit": sums["unit"],
-            "amount": [to_decimal(q, scale) for q in sums["q"]],
+            "amount": [
+                to_decimal(q, scale, unit_places(frame, u))
+                for q, u in zip(sums["q"], sums["unit"], strict=True)
+            ],
         }
     ).reset_index(drop=True)
 
@@ -227,17 +231,18 @@ def flows_by_area(
     result: dict[tuple[str, str], Flows] = {}
     for key, row in totals.iterrows():
         area, unit = (str(part) for part in key)  # type: ignore[attr-defined]
+        exact = partial(to_decimal, scale=scale, places=unit_places(frame, unit))
         spend = row["spend"]
         local_spend = row["local"]
         result[(area, unit)] = Flows(
             area=area,
             unit=unit,
-            inflow=to_decimal(-row["income"] + row["transfer_in"], scale),
-            outflow=to_decimal(spend - local_spend + row["transfer_out"], scale),
-            internal_spending=to_decimal(local_spend, scale),
-            internal_transfers=to_decimal(row["internal_transfers"], scale),
-            spending=to_decimal(spend, scale),
-            stock_change=to_decimal(row["stock"], scale),
+            inflow=exact(-row["income"] + row["transfer_in"]),
+            outflow=exact(spend - local_spend + row["transfer_out"]),
+            internal_spending=exact(local_spend),
+            internal_transfers=exact(row["internal_transfers"]),
+            spending=exact(spend),
+            stock_change=exact(row["stock"]),
         )
     return result
 

@@ -56,6 +56,7 @@ from wijkboekhouding.engine.model import (
 __plugins__ = ("enrich",)
 
 _VALUE_TYPES = frozenset(VALUE_TYPES)
+_AUTOMATIC = "__automatic__"  # set by Beancount on postings it filled in
 _SECTORS = frozenset(SECTORS)
 
 
@@ -112,12 +113,11 @@ def enrich(
         area_meta[area.code] = extra
 
     enricher = _Enricher(registry, declared, area_meta, errors)
-    new_entries: list[data.Directive] = []
+    transaction = data.Transaction
     for entry in entries:
-        if isinstance(entry, data.Transaction):
-            entry = enricher.transaction(entry)
-        new_entries.append(entry)
-    return new_entries, errors
+        if type(entry) is transaction:
+            enricher.transaction(entry)
+    return entries, errors
 
 
 class _Enricher:
@@ -137,16 +137,32 @@ class _Enricher:
         self.roots = tuple(root + ":" for root in AREA_ROOTS)
 
     def transaction(self, txn: data.Transaction) -> data.Transaction:
-        txn_meta = txn.meta or {}
-        txn_area = txn_meta.get(META_AREA)
-        postings = [self.posting(txn, p, txn_area) for p in txn.postings]
-        return txn._replace(postings=postings)
+        """Enrich the postings of one transaction in place and return it.
+
+        The posting metadata dicts come fresh from the parser, so they are
+        updated in place, which keeps the plugin cheap on large ledgers.  The
+        dict of a posting Beancount filled in may be shared by several
+        postings (an amount-less posting is split per currency), so it is
+        copied first.
+        """
+        txn_area = (txn.meta or {}).get(META_AREA)
+        postings = txn.postings
+        for index, posting in enumerate(postings):
+            meta = posting.meta
+            if meta is None or _AUTOMATIC in meta:
+                meta = dict(meta or {})
+                postings[index] = posting = posting._replace(meta=meta)
+            self.posting(txn, posting, meta, txn_area)
+        return txn
 
     def posting(
-        self, txn: data.Transaction, posting: data.Posting, txn_area: Any
-    ) -> data.Posting:
-        meta: dict[str, Any] = dict(posting.meta) if posting.meta else {}
-        where = meta if "lineno" in meta else txn.meta
+        self,
+        txn: data.Transaction,
+        posting: data.Posting,
+        meta: dict[str, Any],
+        txn_area: Any,
+    ) -> None:
+        """Add area, ancestors, value type and sector to one posting's meta."""
         account = posting.account
 
         # Area: the posting's own, else the transaction's, else the account's.
@@ -155,22 +171,22 @@ class _Enricher:
         )
         if area is not None:
             extra = self.area_meta.get(area)
-            if extra is None:
+            if extra is not None:
+                meta.update(extra)
+            else:
                 self.errors.append(
                     error_at(
-                        where,
+                        _where(meta, txn),
                         f"unknown area {area!r} on {account}; declare it"
                         f' with `custom "area" "{area}" "Name"` or correct the'
                         " code",
                         txn,
                     )
                 )
-            else:
-                meta.update(extra)
         elif account.startswith(self.roots):
             self.errors.append(
                 error_at(
-                    where,
+                    _where(meta, txn),
                     f"posting on {account} has no area; add `area:` to the"
                     " posting, the transaction or the account's open directive",
                     txn,
@@ -178,40 +194,46 @@ class _Enricher:
             )
 
         # Value type: the posting's own, else the commodity's declaration.
-        currency = posting.units.currency if posting.units else None
-        value_type = meta.get(META_VALUE_TYPE) or self.declared.value_type.get(
-            currency or ""
-        )
-        if value_type is None:
+        units = posting.units
+        currency = units.currency if units is not None else ""
+        value_type = meta.get(META_VALUE_TYPE) or self.declared.value_type.get(currency)
+        if value_type in _VALUE_TYPES:
+            meta[META_VALUE_TYPE] = value_type
+        elif value_type is None:
             self.errors.append(
                 error_at(
-                    where,
+                    _where(meta, txn),
                     f"no value type for {currency} on {account}; declare"
                     f' the commodity with `value-type: "financieel"` (or another'
                     " capital) or set it on the posting",
                     txn,
                 )
             )
-        elif value_type not in _VALUE_TYPES:
-            self.errors.append(
-                _bad_choice(where, "value type", value_type, VALUE_TYPES)
-            )
         else:
-            meta[META_VALUE_TYPE] = value_type
+            self.errors.append(
+                _bad_choice(_where(meta, txn), "value type", value_type, VALUE_TYPES)
+            )
 
         # Sector from the account, and a check of the counterparty area.
         sector = self.declared.account_sector.get(account)
         if sector is not None and META_SECTOR not in meta:
             meta[META_SECTOR] = sector
         counterparty = meta.get(META_COUNTERPARTY)
-        known = counterparty is None or counterparty == EXTERN
-        if not known and counterparty not in self.registry:
+        if (
+            counterparty is not None
+            and counterparty not in self.area_meta
+            and counterparty != EXTERN
+        ):
             self.errors.append(
                 error_at(
-                    where,
+                    _where(meta, txn),
                     f"unknown counterparty area {counterparty!r} on"
                     f' {account}; use a declared area code or "extern"',
                     txn,
                 )
             )
-        return posting._replace(meta=meta)
+
+
+def _where(meta: dict[str, Any], txn: data.Transaction) -> dict[str, Any]:
+    """The location to report: the posting's line, else the transaction's."""
+    return meta if "lineno" in meta else txn.meta

@@ -1,0 +1,95 @@
+"""Load time of our plugins against plain Beancount, projection build, memory.
+
+Usage: ``python bench/bench_load.py [--quick]``.  For each size it generates
+a ledger (bench/generate.py), then measures in this one run, in fresh
+subprocesses so that nothing is shared:
+
+- the plain Beancount load of the file without our plugin (baseline);
+- the load with the areas plugin, and the ratio of the two;
+- building the postings table and the flows of every wijk;
+- peak memory (max RSS) of each process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import write_ledger  # noqa: E402
+
+PROBE = r"""
+import json, resource, sys, time
+from beancount import loader
+loader.initialize(use_cache=False)
+path, mode = sys.argv[1], sys.argv[2]
+best = None
+for _ in range(int(sys.argv[3])):
+    start = time.perf_counter()
+    entries, errors, options = loader.load_file(path)
+    elapsed = time.perf_counter() - start
+    best = elapsed if best is None else min(best, elapsed)
+result = {"load": best, "errors": len(errors), "entries": len(entries)}
+if mode == "project":
+    from wijkboekhouding.engine.areas import AreaRegistry
+    from wijkboekhouding.engine.postings import postings_frame
+    from wijkboekhouding.engine.projection import flows_by_area
+    start = time.perf_counter()
+    frame = postings_frame(entries)
+    result["frame"] = time.perf_counter() - start
+    registry, _ = AreaRegistry.from_entries(entries)
+    start = time.perf_counter()
+    flows = flows_by_area(frame, registry, "wijk")
+    result["flows"] = time.perf_counter() - start
+    result["rows"] = len(frame)
+    result["flow_areas"] = len(flows)
+result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(result))
+"""
+
+
+def measure(path: Path, mode: str, repeat: int) -> dict[str, float]:
+    """Run the probe in a fresh interpreter and return its figures."""
+    output = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path), mode, str(repeat)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    figures: dict[str, float] = json.loads(output)
+    return figures
+
+
+def main() -> None:
+    """Measure each size and print one block of figures per size."""
+    quick = "--quick" in sys.argv
+    sizes = [2_000, 10_000] if quick else [10_000, 100_000]
+    repeat = 1 if quick else 2
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            main_file = write_ledger(Path(folder) / f"l{size}" / "main.beancount", size)
+            plain = measure(main_file.parent / "plain.beancount", "load", repeat)
+            ours = measure(main_file, "load", repeat)
+            project = measure(main_file, "project", 1)
+            overhead = ours["load"] / plain["load"] - 1
+            print(f"transactions: {size:,} (14,000 buurten)")
+            print(f"  plain beancount load   {plain['load']:8.2f} s"
+                  f"   peak {plain['rss_mb']:7.0f} MB")
+            print(f"  load with our plugins  {ours['load']:8.2f} s"
+                  f"   peak {ours['rss_mb']:7.0f} MB   errors {ours['errors']:.0f}")
+            print(f"  ratio ours/plain       {ours['load'] / plain['load']:8.3f}"
+                  f"   plugin overhead {overhead:+.1%} (goal <= +10% at 100k)")
+            print(f"  postings table         {project['frame']:8.2f} s"
+                  f"   ({project['rows']:,.0f} postings)")
+            print(f"  flows of every wijk    {project['flows']:8.2f} s"
+                  f"   ({project['flow_areas']:,.0f} wijken)"
+                  f"   peak {project['rss_mb']:7.0f} MB")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

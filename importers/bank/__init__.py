@@ -1,0 +1,1 @@
+"""Bank statements of neighbourhood organisations: CAMT.053, ING, Rabobank, ABN AMRO."""

@@ -1,0 +1,1 @@
+"""Residents' spreadsheets (CSV, xlsx) turned into entries by a declarative mapping."""

@@ -1,0 +1,164 @@
+"""Review and write what an import produced: all rows valid, or nothing written.
+
+Both the table and the bank importer first turn a whole file into entries
+and a list of bad rows, then hand both to :func:`commit`, which
+
+- rejects the whole file when any row is bad (unless the user asked to skip
+  bad rows), listing every bad row with its row number, column, value and
+  what to do;
+- leaves out entries whose ``id`` the ledger already holds, so importing the
+  same file twice adds nothing;
+- on ``--dry-run`` only says what would be written;
+- otherwise appends everything in one :func:`journal.append` call, so the
+  ledger is never half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from beancount.core import data
+from wijkboekhouding.engine import journal
+from wijkboekhouding.engine.errors import WijkboekhoudingError
+from wijkboekhouding.engine.ledger import Ledger
+from wijkboekhouding.engine.model import META_ID
+
+log = logging.getLogger(__name__)
+
+JOURNAL_NAME = "journal.beancount"
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """One row that cannot be imported, and what the user should do about it."""
+
+    row: int
+    column: str
+    value: str
+    advice: str
+
+    def describe(self) -> str:
+        """The row as one line of the rejection message."""
+        where = f"row {self.row}" if self.row else "file"
+        column = f", column {self.column!r}" if self.column else ""
+        return f"{where}{column}, value {self.value!r}: {self.advice}"
+
+
+class RejectedFile(WijkboekhoudingError):
+    """A file with bad rows; nothing of it was written."""
+
+    def __init__(self, file: str, bad: Sequence[BadRow]) -> None:
+        self.file = file
+        self.bad = tuple(bad)
+        lines = [f"  {row.describe()}" for row in self.bad]
+        super().__init__(
+            f"{file}: rejected, {len(self.bad)} bad row(s); nothing was written."
+            " Correct them, or import the other rows with --skip-bad-rows:\n"
+            + "\n".join(lines)
+        )
+
+
+class UnreadableFile(WijkboekhoudingError):
+    """A file that cannot be read as a whole (encoding, sheet, layout)."""
+
+    def __init__(self, file: str, problem: str) -> None:
+        self.file = file
+        super().__init__(f"{file}: {problem}; nothing was written")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What an importer made of one file, before anything is written."""
+
+    file: str
+    entries: tuple[data.Directive, ...]
+    bad: tuple[BadRow, ...] = ()
+    rows: int = 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What :func:`commit` did or, on a dry run, would do."""
+
+    target: Path
+    new: tuple[data.Directive, ...]
+    duplicates: int
+    skipped: tuple[BadRow, ...]
+    written: bool
+    recorded: str | None = None
+    dry_run: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    def summary(self) -> str:
+        """One line: new, duplicate and rejected rows."""
+        verb = "would append" if self.dry_run else "appended"
+        return (
+            f"{verb} {len(self.new)} new entr{'y' if len(self.new) == 1 else 'ies'}"
+            f" to {self.target}; {self.duplicates} already in the ledger;"
+            f" {len(self.skipped)} bad row(s) skipped"
+        )
+
+
+def journal_file(ledger: Ledger) -> Path:
+    """The file imports append to: the ledger's ``journal.beancount``, else main."""
+    for name in ledger.files:
+        path = Path(name)
+        if path.name == JOURNAL_NAME:
+            return path
+    return ledger.path
+
+
+def entry_id(entry: data.Directive) -> str | None:
+    """The ``id`` metadata of an entry, if any."""
+    value = (entry.meta or {}).get(META_ID)
+    return None if value is None else str(value)
+
+
+def commit(
+    ledger: Ledger,
+    extraction: Extraction,
+    *,
+    dry_run: bool = False,
+    skip_bad_rows: bool = False,
+    recorded: str | None = None,
+    target: Path | None = None,
+) -> Outcome:
+    """Write an extraction to the ledger, all of it or nothing.
+
+    Raises:
+      RejectedFile: the file has bad rows and ``skip_bad_rows`` is off.
+      JournalWriteError: the journal could not be written; it is unchanged.
+    """
+    if extraction.bad and not skip_bad_rows:
+        raise RejectedFile(extraction.file, extraction.bad)
+    for bad in extraction.bad:
+        log.warning("%s: skipped %s", extraction.file, bad.describe())
+
+    # Leave out what the ledger already holds.
+    known = ledger.ids()
+    new = [e for e in extraction.entries if entry_id(e) not in known]
+    duplicates = len(extraction.entries) - len(new)
+    path = target or journal_file(ledger)
+    if dry_run or not new:
+        return Outcome(
+            path, tuple(new), duplicates, extraction.bad, False, dry_run=dry_run
+        )
+    result = journal.append(path, new, known_ids=known, recorded=recorded)
+    return Outcome(path, tuple(new), duplicates, extraction.bad, True, result.recorded)
+
+
+def report(outcome: Outcome, *, dry_run: bool) -> None:
+    """Print what an import did: the entries on a dry run, skipped rows, a summary."""
+    if dry_run and outcome.new:
+        click.echo(journal.render(outcome.new).lstrip("\n"))
+    for bad in outcome.skipped:
+        click.echo(f"skipped {bad.describe()}", err=True)
+    for note in outcome.notes:
+        click.echo(note, err=True)
+    click.echo(outcome.summary())
+
+

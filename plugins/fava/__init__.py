@@ -1,0 +1,241 @@
+"""The Wijkboekhouding page in Fava: flows and balances at any area level.
+
+Enable it in the main ledger file::
+
+    2024-01-01 custom "fava-extension" "wijkboekhouding.plugins.fava"
+
+The page (``/<ledger>/extension/Wijkboekhouding/``) is drawn in the browser
+by ``Wijkboekhouding.js`` from the JSON endpoints below; every figure comes
+from the engine's projections over the postings that Fava's time, account
+and advanced filters keep, so the area table equals ``wijkboekhouding report
+--by flows``.  Endpoints (all under ``extension/Wijkboekhouding/``):
+
+- ``areas?level=wijk&unit=EUR``: the flows of every area at a level;
+- ``area?area=CODE&unit=EUR&depth=2``: one area's sources, themes, stocks,
+  sub-areas, trend and Sankey links (``table=NAME`` picks one as CSV);
+- ``postings?area=CODE&figure=inflow&unit=EUR``: the postings behind a
+  figure, with the part each counts;
+- ``plotly.min.js``: the charting library from the plotly wheel.
+
+Each takes Fava's ``time``, ``account`` and ``filter`` parameters, and
+``format=csv`` for a download.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import plotly
+from fava.context import g
+from fava.ext import FavaExtensionBase, extension_endpoint
+from flask import Response, request, send_file
+from flask_babel import get_locale
+from wijkboekhouding.engine.projection import check_level
+from wijkboekhouding.plugins.fava import figures
+from wijkboekhouding.plugins.fava.figures import Scope
+from wijkboekhouding.plugins.fava.responses import (
+    BadParameter,
+    answers_bad_requests,
+    argument,
+    csv_response,
+    depth_argument,
+    json_response,
+    records,
+    wants_csv,
+)
+from wijkboekhouding.plugins.fava.texts import language_of, texts
+from wijkboekhouding.plugins.fava.view import LedgerView
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+AREA_TABLES = ("income", "expenses", "stocks", "sub_areas", "trend")
+
+# Limitation: the journal link names each transaction in Fava's filter
+# syntax, so it is offered only for up to this many transactions.
+JOURNAL_LINK_LIMIT = 200
+# The postings list shows this many rows; the CSV download has them all.
+POSTINGS_SHOWN = 1000
+
+
+class Wijkboekhouding(FavaExtensionBase):
+    """Fava extension: the flows of every area, drill-down and charts."""
+
+    report_title = "Wijkboekhouding"
+    has_js_module = True
+
+    def __init__(self, ledger: Any, config: str | None = None) -> None:
+        super().__init__(ledger, config)
+        self._view: LedgerView | None = None
+        self._lock = threading.Lock()
+
+    def after_load_file(self) -> None:
+        """Forget the postings table of the previous load."""
+        self._view = None
+
+    # What every request needs.
+
+    def view(self) -> LedgerView:
+        """The postings table of the ledger as loaded now."""
+        with self._lock:
+            entries = self.ledger.all_entries
+            if self._view is None or self._view.entries is not entries:
+                self._view = LedgerView(
+                    entries, self.ledger.options, self.ledger.beancount_file_path
+                )
+            return self._view
+
+    def filters(self) -> tuple[str, str, str]:
+        """Fava's account, advanced and time filter of this request."""
+        args = request.args
+        return (args.get("account", ""), args.get("filter", ""), args.get("time", ""))
+
+    def scope(self) -> Scope:
+        """The postings this request looks at."""
+        account, advanced, _ = self.filters()
+
+        def dates() -> Any:
+            found = g.filtered.date_range
+            return (found.begin, found.end) if found else None
+
+        return self.view().scope(
+            self.filters(),
+            lambda: g.filtered.entries,
+            lambda: self.ledger.get_filtered(account=account, filter=advanced).entries,
+            dates,
+        )
+
+    def unit(self, scope: Scope) -> str:
+        """The unit asked for, by default the first unit of the ledger."""
+        units = self.view().units()
+        unit = argument("unit", units[0] if units else "EUR")
+        figures.require_unit(scope, unit)
+        return unit
+
+    def page_config(self) -> dict[str, Any]:
+        """What the page's script needs before its first request."""
+        locale = get_locale()
+        language = language_of(str(locale) if locale else None)
+        registry = self.view().ledger.registry
+        levels = [str(level) for level in registry.levels()]
+        return {
+            "language": language,
+            "texts": texts(language),
+            "levels": levels,
+            "default_level": "wijk" if "wijk" in levels else levels[0],
+            "units": self.view().units(),
+            "journal_link_limit": JOURNAL_LINK_LIMIT,
+        }
+
+    # Endpoints.
+
+    @extension_endpoint
+    @answers_bad_requests
+    def areas(self) -> Response:
+        """The flows of every area at a level."""
+        scope = self.scope()
+        level = argument("level", "wijk")
+        check_level(scope.ledger.registry, level)
+        unit = self.unit(scope)
+        table = self.view().memo(
+            ("areas", self.filters(), level, unit),
+            lambda: figures.area_table(scope, level, unit),
+        )
+        if wants_csv():
+            return csv_response(table, f"wijkboekhouding-{level}-{unit}")
+        return json_response(
+            {"level": level, "unit": unit, "period": scope.period, "rows": records(table)}
+        )
+
+    @extension_endpoint
+    @answers_bad_requests
+    def area(self) -> Response:
+        """One area: its flows, sources, themes, stocks, sub-areas and trend."""
+        scope = self.scope()
+        area = figures.require_area(scope, argument("area"))
+        unit = self.unit(scope)
+        depth = depth_argument()
+        rows = figures.keyed_rows(scope, area.code, area.level, unit)
+        tables = {
+            "income": figures.by_account(rows, "Income", depth, scope.scale),
+            "expenses": figures.by_account(rows, "Expenses", depth, scope.scale),
+            "stocks": figures.stocks_of(scope, area.code),
+            "sub_areas": figures.sub_areas(scope, area.code, unit),
+            "trend": figures.trend(scope, area, unit),
+        }
+        if wants_csv():
+            name = argument("table")
+            if name not in tables:
+                raise BadParameter("table", name, f"use one of {', '.join(tables)}")
+            return csv_response(tables[name], f"{area.code}-{name}-{unit}")
+        own = figures.area_table(scope, area.level, unit)
+        own = own[own["area"] == area.code]
+        registry = scope.ledger.registry
+        return json_response(
+            {
+                "area": area.code,
+                "name": area.name,
+                "level": area.level,
+                "unit": unit,
+                "period": scope.period,
+                "ancestors": [
+                    {"area": code, "name": registry.name(code)}
+                    for code in reversed(registry.ancestors(area.code))
+                ],
+                "flows": records(own)[0] if len(own) else None,
+                "sankey": [
+                    {**link, "amount": str(link["amount"])}
+                    for link in figures.sankey_links(rows, scope.scale, depth)
+                ],
+                **{name: records(table) for name, table in tables.items()},
+            }
+        )
+
+    @extension_endpoint
+    @answers_bad_requests
+    def postings(self) -> Response:
+        """The postings behind one figure of one area."""
+        scope = self.scope()
+        area = figures.require_area(scope, argument("area"))
+        level = argument("level", area.level)
+        check_level(scope.ledger.registry, level)
+        unit = self.unit(scope)
+        figure = argument("figure")
+        table, total = figures.postings_behind(scope, area.code, level, unit, figure)
+        if wants_csv():
+            name = f"{area.code}-{figure.replace(':', '-')}-{unit}"
+            return csv_response(table, name)
+        return json_response(
+            {
+                "area": area.code,
+                "name": area.name,
+                "level": level,
+                "unit": unit,
+                "figure": figure,
+                "total": str(total),
+                "count": len(table),
+                "rows": records(table.head(POSTINGS_SHOWN)),
+                "journal_filter": journal_filter(table),
+            }
+        )
+
+    @extension_endpoint("plotly.min.js")
+    def plotly_js(self) -> Response:
+        """Plotly's JavaScript, from the plotly wheel: no CDN needed."""
+        return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=86400)
+
+
+def journal_filter(table: Any) -> str | None:
+    """Fava's advanced filter that keeps exactly these postings' transactions.
+
+    Transactions are named by file and line, the one key every entry has.
+    """
+    places = table[["filename", "lineno"]].dropna().drop_duplicates()
+    if places.empty or len(places) > JOURNAL_LINK_LIMIT:
+        return None
+    parts = []
+    for filename, lines in places.groupby("filename", sort=True)["lineno"]:
+        numbers = "|".join(str(int(n)) for n in sorted(set(lines)))
+        escaped = "".join("\\" + c if c in r".^$*+?()[]{}|\\" else c for c in filename)
+        parts.append(f'(filename:"^{escaped}$" lineno:"^({numbers})$")')
+    return ", ".join(parts)

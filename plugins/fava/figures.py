@@ -1,0 +1,318 @@
+"""The figures of the Wijkboekhouding page, computed from a postings table.
+
+The area table is :func:`wijkboekhouding.engine.cli.report.flows_table`
+itself, so the page shows exactly what ``wijkboekhouding report --by flows``
+prints.  This module adds what only the page needs: one area's sources,
+themes, stocks, sub-areas and trend, and the postings behind any figure.
+
+The postings behind a flow are exact: each posting is listed with the part
+of it that the figure counts, and those parts add up to the figure.  Per
+transaction and unit, with ``S`` the net of the area's inside postings,
+``s_k`` that of sub-area ``k``, and ``ext`` the Expenses postings whose
+counterparty lies outside the area or is unknown:
+
+- inflow: when ``S > 0`` every inside posting except Income counts ``q``,
+  otherwise every inside Income posting counts ``-q``;
+- outflow: when ``S < 0`` every inside posting except ``ext`` counts
+  ``-q``, otherwise every ``ext`` posting counts ``q``;
+- internal: spending inside the area counts ``q``; of the transfers between
+  sub-areas, the postings of the paying sub-areas count ``-q`` when
+  ``S >= 0`` and those of the receiving ones count ``q`` when ``S < 0``.
+
+Both follow from the rules in :mod:`wijkboekhouding.engine.projection`
+(``inflow = -Income + max(S, 0)`` and so on) by splitting each case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from wijkboekhouding.engine.areas import Area
+from wijkboekhouding.engine.cli.report import flows_table
+from wijkboekhouding.engine.errors import UnknownArea, WijkboekhoudingError
+from wijkboekhouding.engine.ledger import Ledger
+from wijkboekhouding.engine.model import VALUE_TYPES
+from wijkboekhouding.engine.postings import to_decimal
+from wijkboekhouding.engine.projection import (
+    STOCK_ROOTS,
+    check_level,
+    flows_by_area,
+    level_keys,
+)
+
+FLOW_FIGURES = ("inflow", "outflow", "internal", "net", "spending", "stock")
+STOCK_HOLDERS = ("Assets", "Liabilities")
+POSTING_COLUMNS = (
+    "date",
+    "narration",
+    "account",
+    "area",
+    "amount",
+    "unit",
+    "counted",
+    "filename",
+    "lineno",
+)
+
+
+class UnknownFigure(WijkboekhoudingError):
+    """A figure name the postings endpoint does not know."""
+
+    def __init__(self, figure: str) -> None:
+        super().__init__(
+            f"unknown figure {figure!r}; use one of {', '.join(FLOW_FIGURES)},"
+            " or income:ACCOUNT or expenses:ACCOUNT"
+        )
+
+
+class UnknownUnit(WijkboekhoudingError):
+    """A unit that no posting of the ledger uses."""
+
+    def __init__(self, unit: str, known: list[str]) -> None:
+        super().__init__(
+            f"unknown unit {unit!r}; this ledger has the units: {', '.join(known)}"
+        )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The postings one request looks at, and the period they cover.
+
+    ``frame`` holds the postings of the transactions Fava's filters keep;
+    ``stocks`` those kept by the account and advanced filters up to the end
+    of the period, for balances at its end.
+    """
+
+    ledger: Ledger
+    frame: pd.DataFrame
+    stocks: pd.DataFrame
+    period: str | None
+
+    @property
+    def scale(self) -> int:
+        """The decimal scale of the ``q`` column."""
+        return int(self.frame.attrs.get("scale", 0))
+
+
+def area_table(scope: Scope, level: str, unit: str) -> pd.DataFrame:
+    """The flows of every area at ``level``: the report's own table."""
+    return flows_table(scope.ledger, scope.frame, level, unit, scope.period)
+
+
+def require_area(scope: Scope, code: str) -> Area:
+    """The declared area with this code.
+
+    Raises:
+      UnknownArea: the ledger declares no such area.
+    """
+    area = scope.ledger.registry.get(code)
+    if area is None:
+        raise UnknownArea(code, "pick an area from the table of its level")
+    return area
+
+
+def require_unit(scope: Scope, unit: str) -> None:
+    """Raise UnknownUnit when no posting of the ledger is in ``unit``."""
+    known = sorted(scope.ledger.frame["unit"].dropna().unique())
+    if unit not in known:
+        raise UnknownUnit(unit, [str(u) for u in known])
+
+
+def inside(frame: pd.DataFrame, scope: Scope, code: str) -> pd.DataFrame:
+    """The postings whose area is ``code`` or lies below it."""
+    return frame[frame["area"].isin(scope.ledger.registry.covered(code))]
+
+
+def keyed_rows(scope: Scope, code: str, level: str, unit: str) -> pd.DataFrame:
+    """The area's own postings in one unit, keyed as the projection keys them."""
+    check_level(scope.ledger.registry, level)
+    keyed = level_keys(inside(scope.frame, scope, code), scope.ledger.registry, level)
+    return keyed[(keyed["at"] == code) & (keyed["unit"] == unit)]
+
+
+# One area's page.
+
+
+def account_prefix(account: str, depth: int) -> str:
+    """The first ``depth`` components of an account name."""
+    return ":".join(account.split(":")[:depth])
+
+
+def by_account(rows: pd.DataFrame, root: str, depth: int, scale: int) -> pd.DataFrame:
+    """Sums of one root's postings by account prefix, positive for flows."""
+    part = rows[rows["root"] == root]
+    sign = -1 if root == "Income" else 1
+    keys = part["account"].map(lambda a: account_prefix(a, depth))
+    local = part["q"].where(part["cp_at"] == part["at"], 0)
+    known = part["q"].where(part["counterparty_area"].notna(), 0)
+    sums = pd.DataFrame({"key": keys, "q": part["q"], "local": local, "known": known})
+    grouped = sums.groupby("key", sort=True).sum()
+    result = []
+    for key, row in grouped.iterrows():
+        amount = to_decimal(sign * row["q"], scale)
+        entry: dict[str, Any] = {"account": key, "amount": amount}
+        if root == "Expenses":
+            entry["local"] = to_decimal(row["local"], scale)
+            entry["counterparty_known"] = to_decimal(row["known"], scale)
+            entry["local_share"] = (
+                round(Decimal(int(row["local"])) / Decimal(int(row["q"])), 4)
+                if row["q"]
+                else None
+            )
+        result.append(entry)
+    columns = ["account", "amount"]
+    if root == "Expenses":
+        columns += ["local", "counterparty_known", "local_share"]
+    return pd.DataFrame(result, columns=columns)
+
+
+def stocks_of(scope: Scope, code: str) -> pd.DataFrame:
+    """Balances of the area's Assets and Liabilities by value type and unit."""
+    rows = inside(scope.stocks, scope, code)
+    rows = rows[rows["root"].isin(STOCK_HOLDERS)]
+    grouped = rows.groupby([rows["value_type"].fillna("-"), "unit"])["q"].sum()
+    order = {name: number for number, name in enumerate(VALUE_TYPES)}
+    result = [
+        {"value_type": vt, "unit": unit, "amount": to_decimal(q, scope.scale)}
+        for (vt, unit), q in grouped.items()
+        if q
+    ]
+    result.sort(key=lambda r: (order.get(r["value_type"], 99), r["unit"]))
+    return pd.DataFrame(result, columns=["value_type", "unit", "amount"])
+
+
+def sub_areas(scope: Scope, code: str, unit: str) -> pd.DataFrame:
+    """The flows of the direct sub-areas, each at its own level."""
+    registry = scope.ledger.registry
+    children = registry.children(code)
+    frame = inside(scope.frame, scope, code)
+    parts = []
+    for level in sorted({child.level for child in children}):
+        codes = {child.code for child in children if child.level == level}
+        table = flows_table(scope.ledger, frame, level, unit, scope.period)
+        parts.append(table[table["area"].isin(codes)])
+    if not parts:
+        return flows_table(scope.ledger, frame.iloc[0:0], registry.levels()[0], unit)
+    return pd.concat(parts, ignore_index=True)
+
+
+def trend(scope: Scope, area: Area, unit: str) -> pd.DataFrame:
+    """Inflow, outflow, internal flows and net of the area per year."""
+    frame = inside(scope.frame, scope, area.code)
+    frame = frame[frame["unit"] == unit]
+    rows = []
+    for year in sorted(frame["date"].dt.year.unique()):
+        in_year = frame[frame["date"].dt.year == year]
+        found = flows_by_area(in_year, scope.ledger.registry, area.level)
+        flows = found.get((area.code, unit))
+        if flows is None:
+            continue
+        rows.append(
+            {
+                "year": int(year),
+                "inflow": flows.inflow,
+                "outflow": flows.outflow,
+                "internal": flows.internal,
+                "net": flows.net,
+            }
+        )
+    return pd.DataFrame(rows, columns=["year", "inflow", "outflow", "internal", "net"])
+
+
+def sankey_links(rows: pd.DataFrame, scale: int, depth: int) -> list[dict[str, Any]]:
+    """Links from income sources through the area to spending themes.
+
+    What comes in (Income, transfers in, stocks drawn on) equals what goes
+    out (Expenses, transfers out, stocks built up), by the flow identity.
+    """
+    links: list[dict[str, Any]] = []
+    for side, root in (("in", "Income"), ("out", "Expenses")):
+        for row in by_account(rows, root, depth, scale).to_dict("records"):
+            if row["amount"]:
+                links.append(
+                    {"side": side, "node": row["account"], "amount": row["amount"]}
+                )
+    net = rows.groupby("txn")["q"].sum()
+    transfer_in = to_decimal(net.clip(lower=0).sum(), scale)
+    transfer_out = to_decimal((-net).clip(lower=0).sum(), scale)
+    stock = to_decimal(rows["q"].where(rows["root"].isin(STOCK_ROOTS), 0).sum(), scale)
+    extra = [
+        ("in", "transfers_in", transfer_in),
+        ("out", "transfers_out", transfer_out),
+        ("out", "stock_increase", stock),
+        ("in", "stock_decrease", -stock),
+    ]
+    for side, node, amount in extra:
+        if amount > 0:
+            links.append({"side": side, "node": node, "amount": amount})
+    return links
+
+
+# The postings behind a figure.
+
+
+def contributions(rows: pd.DataFrame, figure: str) -> pd.Series:
+    """The part of each posting that ``figure`` counts, as scaled integers."""
+    q = rows["q"]
+    zero = q * 0
+    root = rows["root"]
+    net = rows.groupby("txn")["q"].transform("sum")
+    if figure in ("inflow", "net"):
+        income = root == "Income"
+        inflow = q.where((net > 0) & ~income, zero) - q.where((net <= 0) & income, zero)
+        if figure == "inflow":
+            return inflow
+    if figure in ("outflow", "net"):
+        ext = (root == "Expenses") & (rows["cp_at"] != rows["at"])
+        outflow = q.where((net >= 0) & ext, zero) - q.where((net < 0) & ~ext, zero)
+        return outflow if figure == "outflow" else inflow - outflow
+    if figure == "internal":
+        local = q.where((root == "Expenses") & (rows["cp_at"] == rows["at"]), zero)
+        sub = rows["sub"].fillna(rows["at"])
+        per_sub = q.groupby([rows["txn"], sub]).transform("sum")
+        paying = (net >= 0) & (per_sub < 0)
+        receiving = (net < 0) & (per_sub > 0)
+        return local - q.where(paying, zero) + q.where(receiving, zero)
+    if figure == "spending":
+        return q.where(root == "Expenses", zero)
+    if figure == "stock":
+        return q.where(root.isin(STOCK_ROOTS), zero)
+    kind, _, account = figure.partition(":")
+    if kind in ("income", "expenses") and account:
+        wanted = root == kind.capitalize()
+        match = (rows["account"] == account) | rows["account"].str.startswith(
+            account + ":"
+        )
+        sign = -1 if kind == "income" else 1
+        return sign * q.where(wanted & match, zero)
+    raise UnknownFigure(figure)
+
+
+def postings_behind(
+    scope: Scope, code: str, level: str, unit: str, figure: str
+) -> tuple[pd.DataFrame, Decimal]:
+    """The postings a figure counts, with the counted part, and their total."""
+    rows = keyed_rows(scope, code, level, unit)
+    counted = contributions(rows, figure)
+    rows = rows.assign(counted=counted)
+    rows = rows[rows["counted"] != 0].sort_values(["date", "txn"], kind="stable")
+    total = to_decimal(rows["counted"].sum(), scope.scale)
+    table = pd.DataFrame(
+        {
+            "date": [d.date().isoformat() for d in rows["date"]],
+            "narration": rows["narration"],
+            "account": rows["account"],
+            "area": rows["area"],
+            "amount": rows["amount"],
+            "unit": rows["unit"],
+            "counted": [to_decimal(c, scope.scale) for c in rows["counted"]],
+            "filename": rows["filename"],
+            "lineno": rows["lineno"],
+        },
+        columns=list(POSTING_COLUMNS),
+    )
+    return table.reset_index(drop=True), total
+

@@ -1,0 +1,147 @@
+"""The texts of the Wijkboekhouding page, in English and Dutch.
+
+The page follows Fava's language (``custom "fava-option" "language" "nl"``,
+else the browser's); any language other than Dutch gets English.  Domain
+words the Netherlands names (gemeente, wijk, buurt) stay Dutch in both.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+ENGLISH: Final = {
+    "title": "Wijkboekhouding",
+    "intro": (
+        "Flows of money and value across the boundaries of each area, from"
+        " this ledger, following Fava's time, account and advanced filters."
+        " Click an area to drill down, a figure to see its postings."
+    ),
+    "level": "Level",
+    "unit": "Unit",
+    "areas_at": "Areas at level",
+    "area": "Area",
+    "name": "Name",
+    "inflow": "Inflow",
+    "outflow": "Outflow",
+    "internal": "Internal",
+    "net": "Net",
+    "spending": "Spending",
+    "stock": "Stock change",
+    "local_share": "Local share",
+    "inhabitants": "Inhabitants",
+    "net_per_inhabitant": "Net per inhabitant",
+    "income_by_source": "Income by source",
+    "expenses_by_theme": "Expenses by theme",
+    "account": "Account",
+    "amount": "Amount",
+    "local": "Spent inside the area",
+    "counterparty_known": "Counterparty known",
+    "stocks": "Stocks by value type (at the end of the period)",
+    "value_type": "Value type",
+    "sub_areas": "Sub-areas",
+    "trend": "Trend over the years",
+    "year": "Year",
+    "postings": "Postings behind",
+    "date": "Date",
+    "narration": "Narration",
+    "counted": "Counted",
+    "total": "Total",
+    "download_csv": "Download CSV",
+    "open_journal": "Show these transactions in Fava's journal",
+    "too_many_for_journal": "Too many transactions to link to the journal.",
+    "rows_shown": "rows shown of",
+    "all_levels": "All areas",
+    "sankey": "Where the money comes from and where it goes",
+    "capitals": "The seven capitals",
+    "transfers_in": "Paid in from outside",
+    "transfers_out": "Paid out to outside",
+    "stock_increase": "Added to stocks",
+    "stock_decrease": "Taken from stocks",
+    "loading": "Loading…",
+    "no_postings": "No postings match the filters.",
+    "error": "Error",
+    "per_inhabitant_note": "Inhabitants at the end of the period, where observed.",
+    "financieel": "financial",
+    "natuurlijk": "natural",
+    "gebouwd": "built",
+    "menselijk": "human",
+    "sociaal": "social",
+    "cultureel": "cultural",
+    "politiek": "political",
+}
+
+DUTCH: Final = {
+    "title": "Wijkboekhouding",
+    "intro": (
+        "Stromen van geld en waarde over de grenzen van elk gebied, uit dit"
+        " grootboek, volgens het tijd-, rekening- en geavanceerde filter van"
+        " Fava. Klik op een gebied om in te zoomen, op een bedrag voor de"
+        " boekingen erachter."
+    ),
+    "level": "Niveau",
+    "unit": "Eenheid",
+    "areas_at": "Gebieden op niveau",
+    "area": "Gebied",
+    "name": "Naam",
+    "inflow": "Instroom",
+    "outflow": "Uitstroom",
+    "internal": "Intern",
+    "net": "Saldo",
+    "spending": "Bestedingen",
+    "stock": "Voorraadmutatie",
+    "local_share": "Lokaal aandeel",
+    "inhabitants": "Inwoners",
+    "net_per_inhabitant": "Saldo per inwoner",
+    "income_by_source": "Inkomsten per bron",
+    "expenses_by_theme": "Uitgaven per thema",
+    "account": "Rekening",
+    "amount": "Bedrag",
+    "local": "Besteed binnen het gebied",
+    "counterparty_known": "Tegenpartij bekend",
+    "stocks": "Voorraden per waardesoort (aan het eind van de periode)",
+    "value_type": "Waardesoort",
+    "sub_areas": "Deelgebieden",
+    "trend": "Verloop over de jaren",
+    "year": "Jaar",
+    "postings": "Boekingen achter",
+    "date": "Datum",
+    "narration": "Omschrijving",
+    "counted": "Meegeteld",
+    "total": "Totaal",
+    "download_csv": "CSV downloaden",
+    "open_journal": "Toon deze transacties in het journaal van Fava",
+    "too_many_for_journal": "Te veel transacties om naar het journaal te linken.",
+    "rows_shown": "regels getoond van",
+    "all_levels": "Alle gebieden",
+    "sankey": "Waar het geld vandaan komt en waar het heen gaat",
+    "capitals": "De zeven kapitalen",
+    "transfers_in": "Van buiten betaald",
+    "transfers_out": "Naar buiten betaald",
+    "stock_increase": "Naar voorraden",
+    "stock_decrease": "Uit voorraden",
+    "loading": "Laden…",
+    "no_postings": "Geen boekingen binnen de filters.",
+    "error": "Fout",
+    "per_inhabitant_note": "Inwoners aan het eind van de periode, voor zover waargenomen.",
+    "financieel": "financieel",
+    "natuurlijk": "natuurlijk",
+    "gebouwd": "gebouwd",
+    "menselijk": "menselijk",
+    "sociaal": "sociaal",
+    "cultureel": "cultureel",
+    "politiek": "politiek",
+}
+
+LANGUAGES: Final = {"en": ENGLISH, "nl": DUTCH}
+
+
+def texts(language: str | None) -> dict[str, str]:
+    """The texts for a language code such as ``nl`` or ``en_GB``."""
+    code = (language or "en").split("_")[0].split("-")[0].lower()
+    return dict(LANGUAGES.get(code, ENGLISH))
+
+
+def language_of(language: str | None) -> str:
+    """The language the page uses for a language code: ``nl`` or ``en``."""
+    code = (language or "en").split("_")[0].split("-")[0].lower()
+    return code if code in LANGUAGES else "en"
