@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.generate import write_ledger  # noqa: E402
+from bench.generate import write_ledger
 
 PROBE = r"""
 import json, resource, sys, time
@@ -77,17 +77,27 @@ def main() -> None:
             project = measure(main_file, "project", 1)
             overhead = ours["load"] / plain["load"] - 1
             print(f"transactions: {size:,} (14,000 buurten)")
-            print(f"  plain beancount load   {plain['load']:8.2f} s"
-                  f"   peak {plain['rss_mb']:7.0f} MB")
-            print(f"  load with our plugins  {ours['load']:8.2f} s"
-                  f"   peak {ours['rss_mb']:7.0f} MB   errors {ours['errors']:.0f}")
-            print(f"  ratio ours/plain       {ours['load'] / plain['load']:8.3f}"
-                  f"   plugin overhead {overhead:+.1%} (goal <= +10% at 100k)")
-            print(f"  postings table         {project['frame']:8.2f} s"
-                  f"   ({project['rows']:,.0f} postings)")
-            print(f"  flows of every wijk    {project['flows']:8.2f} s"
-                  f"   ({project['flow_areas']:,.0f} wijken)"
-                  f"   peak {project['rss_mb']:7.0f} MB")
+            print(
+                f"  plain beancount load   {plain['load']:8.2f} s"
+                f"   peak {plain['rss_mb']:7.0f} MB"
+            )
+            print(
+                f"  load with our plugins  {ours['load']:8.2f} s"
+                f"   peak {ours['rss_mb']:7.0f} MB   errors {ours['errors']:.0f}"
+            )
+            print(
+                f"  ratio ours/plain       {ours['load'] / plain['load']:8.3f}"
+                f"   plugin overhead {overhead:+.1%} (goal <= +10% at 100k)"
+            )
+            print(
+                f"  postings table         {project['frame']:8.2f} s"
+                f"   ({project['rows']:,.0f} postings)"
+            )
+            print(
+                f"  flows of every wijk    {project['flows']:8.2f} s"
+                f"   ({project['flow_areas']:,.0f} wijken)"
+                f"   peak {project['rss_mb']:7.0f} MB"
+            )
             sys.stdout.flush()
 
 

@@ -36,17 +36,23 @@ def area_codes(buurten: int) -> tuple[list[str], list[str], list[str], str]:
         gm = f"GM{g + 1:04d}"
         if not gemeenten or gemeenten[-1] != gm:
             gemeenten.append(gm)
-            lines.append(f'2020-01-01 custom "area" "{gm}" "Gemeente {g + 1}"\n'
-                         '  level: "gemeente"\n')
+            lines.append(
+                f'2020-01-01 custom "area" "{gm}" "Gemeente {g + 1}"\n'
+                '  level: "gemeente"\n'
+            )
         wk = f"WK{g + 1:04d}{w % per_gemeente:02d}"
         wijken.append(wk)
-        lines.append(f'2020-01-01 custom "area" "{wk}" "Wijk {w + 1}"\n'
-                     f'  level: "wijk"\n  parent: "{gm}"\n')
+        lines.append(
+            f'2020-01-01 custom "area" "{wk}" "Wijk {w + 1}"\n'
+            f'  level: "wijk"\n  parent: "{gm}"\n'
+        )
         for b in range(per_wijk):
             bu = f"BU{wk[2:]}{b:02d}"
             codes.append(bu)
-            lines.append(f'2020-01-01 custom "area" "{bu}" "Buurt {len(codes)}"\n'
-                         f'  level: "buurt"\n  parent: "{wk}"\n')
+            lines.append(
+                f'2020-01-01 custom "area" "{bu}" "Buurt {len(codes)}"\n'
+                f'  level: "buurt"\n  parent: "{wk}"\n'
+            )
     return gemeenten, wijken, codes, "\n".join(lines)
 
 
@@ -104,9 +110,7 @@ def write_ledger(
     header = ['2020-01-01 commodity EUR\n  value-type: "financieel"\n']
     header += [f"2020-01-01 open {account} EUR\n" for account in accounts]
     body = [_transaction(rng, n, codes) for n in range(transactions)]
-    (folder / "data.beancount").write_text(
-        "\n".join(header + body), encoding="utf-8"
-    )
+    (folder / "data.beancount").write_text("\n".join(header + body), encoding="utf-8")
 
     includes = 'include "areas.beancount"\ninclude "data.beancount"\n'
     path.write_text('plugin "wijkboekhouding.plugins.areas"\n' + includes, "utf-8")

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 from beancount.core import data
+
 from wijkboekhouding.engine.model import (
     META_AREA,
     META_COUNTERPARTY,

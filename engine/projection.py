@@ -18,10 +18,11 @@ so that inflow - outflow = stock change + internal spending, always.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from decimal import Decimal
+from functools import partial
 
 import pandas as pd
+
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.errors import UnknownArea, UnknownLevel
 from wijkboekhouding.engine.model import GROEP

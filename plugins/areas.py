@@ -40,6 +40,7 @@ from __future__ import annotations
 from typing import Any
 
 from beancount.core import data
+
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.errors import LedgerError, error_at
 from wijkboekhouding.engine.model import (

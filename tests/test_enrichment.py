@@ -33,14 +33,17 @@ def load(path: Path) -> tuple[list[data.Transaction], list[str]]:
 def test_area_comes_from_posting_then_transaction_then_account(
     make_ledger: Callable[[str], Path],
 ) -> None:
-    path = make_ledger(ACCOUNTS + """
+    path = make_ledger(
+        ACCOUNTS
+        + """
 2024-03-01 * "Subsidie"
   area: "BU02020210"
   Assets:Vereniging:Bank   100.00 EUR
   Income:Subsidie         -100.00 EUR
   Expenses:Groen             0.00 EUR
     area: "BU02020211"
-""")
+"""
+    )
     (txn,), errors = load(path)
     assert errors == []
     areas = [(p.account, p.meta["area"]) for p in txn.postings]
@@ -55,12 +58,15 @@ def test_area_comes_from_posting_then_transaction_then_account(
 def test_account_area_applies_when_nothing_else_says(
     make_ledger: Callable[[str], Path],
 ) -> None:
-    path = make_ledger(ACCOUNTS + """
+    path = make_ledger(
+        ACCOUNTS
+        + """
 2024-03-01 * "Subsidie"
   Assets:Vereniging:Bank   100.00 EUR
   Income:Subsidie
     area: "BU02020210"
-""")
+"""
+    )
     (txn,), errors = load(path)
     assert errors == []
     bank, subsidy = txn.postings
@@ -82,14 +88,17 @@ def test_account_area_applies_when_nothing_else_says(
 def test_an_auto_posting_split_per_currency_gets_each_value_type(
     make_ledger: Callable[[str], Path],
 ) -> None:
-    path = make_ledger(ACCOUNTS + """
+    path = make_ledger(
+        ACCOUNTS
+        + """
 2024-01-01 open Assets:Uren UUR
 2024-03-01 * "Opening"
   Assets:Vereniging:Bank   100.00 EUR
   Assets:Uren                  12 UUR
     area: "BU02020210"
   Equity:Opening
-""")
+"""
+    )
     (txn,), errors = load(path)
     assert errors == []
     equity = {
@@ -103,13 +112,16 @@ def test_an_auto_posting_split_per_currency_gets_each_value_type(
 def test_a_posting_may_name_its_own_value_type(
     make_ledger: Callable[[str], Path],
 ) -> None:
-    path = make_ledger(ACCOUNTS + """
+    path = make_ledger(
+        ACCOUNTS
+        + """
 2024-03-01 * "Cultuurfonds"
   Assets:Vereniging:Bank   100.00 EUR
     value-type: "cultureel"
   Income:Subsidie
     area: "BU02020210"
-""")
+"""
+    )
     (txn,), errors = load(path)
     assert errors == []
     assert [p.meta["value-type"] for p in txn.postings] == ["cultureel", "financieel"]
@@ -118,7 +130,9 @@ def test_a_posting_may_name_its_own_value_type(
 def test_each_error_names_file_line_and_what_to_do(
     make_ledger: Callable[[str], Path],
 ) -> None:
-    path = make_ledger(ACCOUNTS + """
+    path = make_ledger(
+        ACCOUNTS
+        + """
 2024-01-01 commodity XYZ
 2024-01-01 open Assets:Vreemd XYZ
   area: "BU02020210"
@@ -135,7 +149,8 @@ def test_each_error_names_file_line_and_what_to_do(
 2024-03-03 * "Fout"
   Assets:Vreemd                 1 XYZ
   Equity:Opening
-""")
+"""
+    )
     _, errors = load(path)
     lines = path.read_text().splitlines()
 
@@ -144,7 +159,8 @@ def test_each_error_names_file_line_and_what_to_do(
         return f"{path}:{found[occurrence]}"
 
     assert errors == [
-        f"{at('Assets:Vereniging:Bank   100.00 EUR', 0)}: unknown area 'BU09999999' on Assets:Vereniging:Bank; declare it with"
+        f"{at('Assets:Vereniging:Bank   100.00 EUR')}: unknown area 'BU09999999'"
+        " on Assets:Vereniging:Bank; declare it with"
         ' `custom "area" "BU09999999" "Name"` or correct the code',
         f"{at('Income:Subsidie', 1)}: posting on Income:Subsidie has no area; add"
         " `area:` to the posting, the transaction or the account's open directive",
@@ -166,11 +182,14 @@ def test_each_error_names_file_line_and_what_to_do(
 def test_bean_check_prints_our_errors_with_file_and_line(
     make_ledger: Callable[[str], Path],
 ) -> None:
-    path = make_ledger(ACCOUNTS + """
+    path = make_ledger(
+        ACCOUNTS
+        + """
 2024-03-01 * "Subsidie"
   Assets:Vereniging:Bank   100.00 EUR
   Income:Subsidie
-""")
+"""
+    )
     bean_check = Path(sys.executable).parent / "bean-check"
     result = subprocess.run(
         [str(bean_check), str(path)], capture_output=True, text=True, check=False
@@ -189,7 +208,9 @@ def test_bean_query_groups_by_wijk_with_exact_figures(demo_ledger: Path) -> None
     )
     result = subprocess.run(
         [str(bean_query), "-f", "csv", str(demo_ledger), query],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.splitlines() == [
         "wijk,buurt,total",

@@ -19,10 +19,10 @@ from beancount import loader
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.ledger import load
 from wijkboekhouding.engine.postings import in_period, postings_frame
 from wijkboekhouding.engine.projection import balances, flows_by_area, flows_of
-from wijkboekhouding.engine.areas import AreaRegistry
 
 D = Decimal
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 import pandas as pd
+
 from wijkboekhouding.engine.errors import WijkboekhoudingError, format_error
 from wijkboekhouding.engine.ledger import Ledger, load
 

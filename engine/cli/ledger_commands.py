@@ -6,8 +6,11 @@ import re
 from pathlib import Path
 
 import click
+
+from wijkboekhouding.engine.areas import Area, AreaRegistry
 from wijkboekhouding.engine.cli.app import open_ledger
 from wijkboekhouding.engine.errors import format_error
+from wijkboekhouding.engine.projection import check_level
 
 MAIN = """\
 ; Wijkboekhouding {name} ({code})
@@ -103,3 +106,37 @@ def check(ledger: str) -> None:
     click.echo(
         f"{ledger}: ok ({len(loaded.entries)} entries, {len(loaded.registry)} areas)"
     )
+
+
+@click.command()
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option("--level", help="Only areas of this level.")
+def areas(ledger: str, level: str | None) -> None:
+    """List the areas a ledger declares: code, level, parent or members, name."""
+    loaded = open_ledger(ledger)
+    registry = loaded.registry
+    if level is not None:
+        check_level(registry, level)
+    for area, depth in _tree(registry):
+        if level is not None and area.level != level:
+            continue
+        above = " ".join(area.members) if area.is_group else (area.parent or "-")
+        code = "  " * depth + area.code
+        click.echo(f"{code:<18} {area.level:<9} {above:<12} {area.name}")
+
+
+def _tree(registry: AreaRegistry) -> list[tuple[Area, int]]:
+    """Every area depth first from the top, then the groups."""
+    ordered: list[tuple[Area, int]] = []
+
+    def visit(area: Area, depth: int) -> None:
+        ordered.append((area, depth))
+        for child in registry.children(area.code):
+            visit(child, depth + 1)
+
+    roots = [a for a in registry if a.parent is None and not a.is_group]
+    for root in sorted(roots, key=lambda a: a.code):
+        visit(root, 0)
+    groups = [a for a in registry if a.is_group]
+    ordered.extend((group, 0) for group in sorted(groups, key=lambda a: a.code))
+    return ordered

@@ -7,8 +7,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import click
 import pandas as pd
+
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.cli.app import emit, open_ledger
+from wijkboekhouding.engine.costs import costs_report
 from wijkboekhouding.engine.errors import UnknownArea
 from wijkboekhouding.engine.ledger import Ledger
 from wijkboekhouding.engine.model import INHABITANTS
@@ -90,7 +92,7 @@ def within(
     if not area:
         return table
     if area not in registry:
-        raise UnknownArea(area, "see the areas with `wijkboekhouding report --by area`")
+        raise UnknownArea(area, "see them with `wijkboekhouding areas LEDGER`")
     return table[table["area"].map(lambda code: registry.contains(area, code))]
 
 
@@ -116,6 +118,9 @@ def within(
 @click.option("--area", help="Only areas inside this area.")
 @click.option("--as-known-at", help="Only events recorded until this ISO date or time.")
 @click.option(
+    "--costs", is_flag=True, help="Public spending allocated to --area, by taakveld."
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "json"]),
@@ -130,10 +135,14 @@ def report(
     unit: str | None,
     area: str | None,
     as_known_at: str | None,
+    costs: bool,
     fmt: str,
 ) -> None:
     """Balances or flows of every area at a level."""
     loaded = open_ledger(ledger, require_clean=True)
+    if costs:
+        costs_report(loaded, area, period, fmt)
+        return
     check_level(loaded.registry, level)
     frame = select(loaded, period, as_known_at)
     if by == "flows":

@@ -6,6 +6,7 @@ import os
 import sys
 
 import click
+
 from wijkboekhouding.engine.cli.app import open_ledger
 
 
