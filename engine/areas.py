@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from beancount.core import data
+
 from wijkboekhouding.engine.errors import LedgerError, error_at
 from wijkboekhouding.engine.model import (
     GROEP,

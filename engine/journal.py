@@ -29,6 +29,7 @@ from pathlib import Path
 
 from beancount.core import data
 from beancount.parser import printer
+
 from wijkboekhouding.engine.errors import JournalWriteError
 from wijkboekhouding.engine.model import META_ID, META_RECORDED
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from beancount import loader
 from beancount.core import data
+
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.errors import LedgerNotFound, error_at
 from wijkboekhouding.engine.model import META_ID

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
+
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.errors import LedgerError, error_at
 
