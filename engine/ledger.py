@@ -11,6 +11,7 @@ import pandas as pd
 from beancount import loader
 from beancount.core import data
 
+from wijkboekhouding.engine import snapshot
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.errors import LedgerNotFound, error_at
 from wijkboekhouding.engine.model import META_ID
@@ -28,7 +29,12 @@ loader.initialize(use_cache=False)
 
 @dataclass
 class Ledger:
-    """A loaded ledger: its entries, errors, options, areas and observations."""
+    """A loaded ledger: its entries, errors, options, areas and observations.
+
+    A ledger restored from its snapshot (``from_snapshot``) has its postings
+    table, areas and observations but no entries; commands that need the
+    entries load without the snapshot.
+    """
 
     path: Path
     entries: list[data.Directive]
@@ -37,6 +43,7 @@ class Ledger:
     registry: AreaRegistry
     observations: Observations
     _frame: pd.DataFrame | None = field(default=None, repr=False)
+    from_snapshot: bool = False
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -59,8 +66,11 @@ class Ledger:
         }
 
 
-def load(path: str | Path) -> Ledger:
+def load(path: str | Path, *, use_snapshot: bool = False) -> Ledger:
     """Load a ledger file, with its plugins, and read its areas.
+
+    With ``use_snapshot``, the projection is taken from the ledger's snapshot
+    while its files are unchanged, and a clean fresh load writes a new one.
 
     Raises:
       LedgerNotFound: the file does not exist.
@@ -68,6 +78,8 @@ def load(path: str | Path) -> Ledger:
     ledger_path = Path(path)
     if not ledger_path.is_file():
         raise LedgerNotFound(str(path))
+    if use_snapshot:
+        return _load_with_snapshot(ledger_path)
     log.info("loading %s", ledger_path)
     entries, errors, options = loader.load_file(str(ledger_path))
     registry, area_errors = AreaRegistry.from_entries(entries)
@@ -85,3 +97,30 @@ def load(path: str | Path) -> Ledger:
         errors.extend(area_errors)
     errors.extend(obs_errors)
     return Ledger(ledger_path, entries, errors, options, registry, observations)
+
+
+def _load_with_snapshot(ledger_path: Path) -> Ledger:
+    kept = snapshot.restore(ledger_path)
+    if kept is not None:
+        log.info("using the snapshot of %s", ledger_path)
+        files = [name for name in kept.files if name != "<code>"]
+        return Ledger(
+            ledger_path,
+            [],
+            [],
+            {"include": files},
+            kept.registry,
+            kept.observations,
+            _frame=kept.frame,
+            from_snapshot=True,
+        )
+    ledger = load(ledger_path)
+    if not ledger.errors:
+        snapshot.save(
+            ledger_path,
+            ledger.files,
+            ledger.frame,
+            ledger.registry,
+            ledger.observations,
+        )
+    return ledger

@@ -39,7 +39,7 @@ plugin "wijkboekhouding.plugins.areas"
 def demo_ledger(tmp_path: Path) -> Path:
     """A private copy of the demo ledger; returns its main file."""
     target = tmp_path / "spijkerkwartier"
-    shutil.copytree(DEMO, target)
+    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns(".*"))
     return target / "main.beancount"
 
 

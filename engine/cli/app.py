@@ -85,14 +85,18 @@ class _Progress:
                 )
 
 
-def open_ledger(path: str, *, require_clean: bool = False) -> Ledger:
+def open_ledger(
+    path: str, *, require_clean: bool = False, use_snapshot: bool = False
+) -> Ledger:
     """Load a ledger for a command, with progress on a terminal.
 
     With ``require_clean`` a ledger with errors stops the command with the
-    error lines, so no report is built on a broken ledger.
+    error lines, so no report is built on a broken ledger.  With
+    ``use_snapshot`` the projection may come from the ledger's snapshot (see
+    engine/snapshot.py); the ledger then has no entries.
     """
     with _Progress(Path(path)):
-        ledger = load(path)
+        ledger = load(path, use_snapshot=use_snapshot)
     if require_clean and ledger.errors:
         lines = [format_error(error) for error in ledger.errors[:20]]
         more = len(ledger.errors) - len(lines)

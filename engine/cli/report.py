@@ -121,6 +121,9 @@ def within(
     "--costs", is_flag=True, help="Public spending allocated to --area, by taakveld."
 )
 @click.option(
+    "--fresh", is_flag=True, help="Load the ledger afresh, ignoring its snapshot."
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "json"]),
@@ -136,10 +139,13 @@ def report(
     area: str | None,
     as_known_at: str | None,
     costs: bool,
+    fresh: bool,
     fmt: str,
 ) -> None:
     """Balances or flows of every area at a level."""
-    loaded = open_ledger(ledger, require_clean=True)
+    # The projection alone answers plain reports; keep and reuse its snapshot.
+    use_snapshot = not (fresh or costs or as_known_at)
+    loaded = open_ledger(ledger, require_clean=True, use_snapshot=use_snapshot)
     if costs:
         costs_report(loaded, area, period, fmt)
         return
