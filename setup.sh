@@ -16,6 +16,13 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+install() {
+    if ! .venv/bin/python -m pip install -q "$@" >.venv/pip.log 2>&1; then
+        cat .venv/pip.log >&2
+        echo "setup: pip install $* failed (see above)" >&2
+        exit 1
+    fi
+}
+install --upgrade pip
+install -e ".[test]"
 .venv/bin/wijkboekhouding --help >/dev/null
