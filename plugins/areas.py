@@ -113,16 +113,18 @@ def enrich(
             extra[level] = code
         area_meta[area.code] = extra
 
-    enricher = _Enricher(registry, declared, area_meta, errors)
-    transaction = data.Transaction
-    for entry in entries:
-        if type(entry) is transaction:
-            enricher.transaction(entry)
+    _Enricher(registry, declared, area_meta, errors).run(entries)
     return entries, errors
 
 
 class _Enricher:
-    """Rewrites the postings of transactions, collecting errors."""
+    """Enriches the postings of transactions in place, collecting errors.
+
+    The posting metadata dicts come fresh from the parser, so they are
+    updated in place, which keeps the plugin cheap on large ledgers.  The
+    dict of a posting Beancount filled in may be shared by several postings
+    (an amount-less posting is split per currency), so it is copied first.
+    """
 
     def __init__(
         self,
@@ -137,53 +139,65 @@ class _Enricher:
         self.errors = errors
         self.roots = tuple(root + ":" for root in AREA_ROOTS)
 
-    def transaction(self, txn: data.Transaction) -> data.Transaction:
-        """Enrich the postings of one transaction in place and return it.
+    def run(self, entries: list[data.Directive]) -> None:
+        """Enrich every transaction; the common case runs without calls."""
+        area_meta = self.area_meta
+        account_area = self.declared.account_area
+        account_sector = self.declared.account_sector
+        value_type_of = self.declared.value_type
+        value_types = _VALUE_TYPES
+        transaction = data.Transaction
+        for entry in entries:
+            if type(entry) is not transaction:
+                continue
+            txn_area = entry.meta.get(META_AREA) if entry.meta else None
+            postings = entry.postings
+            for index, posting in enumerate(postings):
+                meta = posting.meta
+                if meta is None or _AUTOMATIC in meta:
+                    meta = dict(meta or {})
+                    postings[index] = posting = posting._replace(meta=meta)
+                account = posting.account
 
-        The posting metadata dicts come fresh from the parser, so they are
-        updated in place, which keeps the plugin cheap on large ledgers.  The
-        dict of a posting Beancount filled in may be shared by several
-        postings (an amount-less posting is split per currency), so it is
-        copied first.
-        """
-        txn_area = (txn.meta or {}).get(META_AREA)
-        postings = txn.postings
-        for index, posting in enumerate(postings):
-            meta = posting.meta
-            if meta is None or _AUTOMATIC in meta:
-                meta = dict(meta or {})
-                postings[index] = posting = posting._replace(meta=meta)
-            self.posting(txn, posting, meta, txn_area)
-        return txn
+                # Area: the posting's own, else the transaction's, else the account's.
+                area = meta.get(META_AREA) or txn_area or account_area.get(account)
+                extra = area_meta.get(area) if area is not None else None
+                if extra is not None:
+                    meta.update(extra)
+                else:
+                    self.area_problem(entry, meta, account, area)
 
-    def posting(
-        self,
-        txn: data.Transaction,
-        posting: data.Posting,
-        meta: dict[str, Any],
-        txn_area: Any,
-    ) -> None:
-        """Add area, ancestors, value type and sector to one posting's meta."""
-        account = posting.account
-
-        # Area: the posting's own, else the transaction's, else the account's.
-        area = (
-            meta.get(META_AREA) or txn_area or self.declared.account_area.get(account)
-        )
-        if area is not None:
-            extra = self.area_meta.get(area)
-            if extra is not None:
-                meta.update(extra)
-            else:
-                self.errors.append(
-                    error_at(
-                        _where(meta, txn),
-                        f"unknown area {area!r} on {account}; declare it"
-                        f' with `custom "area" "{area}" "Name"` or correct the'
-                        " code",
-                        txn,
-                    )
+                # Value type: the posting's own, else the commodity's declaration.
+                units = posting.units
+                value_type = meta.get(META_VALUE_TYPE) or value_type_of.get(
+                    units.currency if units is not None else ""
                 )
+                if value_type in value_types:
+                    meta[META_VALUE_TYPE] = value_type
+                else:
+                    self.value_type_problem(entry, meta, posting, value_type)
+
+                # Sector from the account, and a check of the counterparty area.
+                sector = account_sector.get(account)
+                if sector is not None and META_SECTOR not in meta:
+                    meta[META_SECTOR] = sector
+                counterparty = meta.get(META_COUNTERPARTY)
+                if counterparty is not None and counterparty not in area_meta:
+                    self.counterparty_problem(entry, meta, account, counterparty)
+
+    def area_problem(
+        self, txn: data.Transaction, meta: dict[str, Any], account: str, area: Any
+    ) -> None:
+        """Report an unknown area, or a missing one where an area is needed."""
+        if area is not None:
+            self.errors.append(
+                error_at(
+                    _where(meta, txn),
+                    f"unknown area {area!r} on {account}; declare it"
+                    f' with `custom "area" "{area}" "Name"` or correct the code',
+                    txn,
+                )
+            )
         elif account.startswith(self.roots):
             self.errors.append(
                 error_at(
@@ -194,45 +208,45 @@ class _Enricher:
                 )
             )
 
-        # Value type: the posting's own, else the commodity's declaration.
-        units = posting.units
-        currency = units.currency if units is not None else ""
-        value_type = meta.get(META_VALUE_TYPE) or self.declared.value_type.get(currency)
-        if value_type in _VALUE_TYPES:
-            meta[META_VALUE_TYPE] = value_type
-        elif value_type is None:
+    def value_type_problem(
+        self,
+        txn: data.Transaction,
+        meta: dict[str, Any],
+        posting: data.Posting,
+        value_type: Any,
+    ) -> None:
+        """Report a missing or unknown value type."""
+        where = _where(meta, txn)
+        if value_type is not None:
             self.errors.append(
-                error_at(
-                    _where(meta, txn),
-                    f"no value type for {currency} on {account}; declare"
-                    f' the commodity with `value-type: "financieel"` (or another'
-                    " capital) or set it on the posting",
-                    txn,
-                )
+                _bad_choice(where, "value type", value_type, VALUE_TYPES)
             )
-        else:
-            self.errors.append(
-                _bad_choice(_where(meta, txn), "value type", value_type, VALUE_TYPES)
+            return
+        currency = posting.units.currency if posting.units is not None else None
+        self.errors.append(
+            error_at(
+                where,
+                f"no value type for {currency} on {posting.account}; declare"
+                f' the commodity with `value-type: "financieel"` (or another'
+                " capital) or set it on the posting",
+                txn,
             )
+        )
 
-        # Sector from the account, and a check of the counterparty area.
-        sector = self.declared.account_sector.get(account)
-        if sector is not None and META_SECTOR not in meta:
-            meta[META_SECTOR] = sector
-        counterparty = meta.get(META_COUNTERPARTY)
-        if (
-            counterparty is not None
-            and counterparty not in self.area_meta
-            and counterparty != EXTERN
-        ):
-            self.errors.append(
-                error_at(
-                    _where(meta, txn),
-                    f"unknown counterparty area {counterparty!r} on"
-                    f' {account}; use a declared area code or "extern"',
-                    txn,
-                )
+    def counterparty_problem(
+        self, txn: data.Transaction, meta: dict[str, Any], account: str, area: Any
+    ) -> None:
+        """Report a counterparty area the ledger does not declare."""
+        if area == EXTERN:
+            return
+        self.errors.append(
+            error_at(
+                _where(meta, txn),
+                f"unknown counterparty area {area!r} on {account}; use a declared"
+                ' area code or "extern"',
+                txn,
             )
+        )
 
 
 def _where(meta: dict[str, Any], txn: data.Transaction) -> dict[str, Any]:
