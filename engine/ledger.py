@@ -14,6 +14,7 @@ from beancount.core import data
 from wijkboekhouding.engine import snapshot
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.errors import LedgerNotFound, error_at
+from wijkboekhouding.engine.lookup import AreaLookup
 from wijkboekhouding.engine.model import META_ID
 from wijkboekhouding.engine.observations import Observations
 from wijkboekhouding.engine.postings import postings_frame
@@ -96,6 +97,7 @@ def load(path: str | Path, *, use_snapshot: bool = False) -> Ledger:
         )
         errors.extend(area_errors)
     errors.extend(obs_errors)
+    errors.extend(AreaLookup.from_entries(entries, registry)[1])
     return Ledger(ledger_path, entries, errors, options, registry, observations)
 
 

@@ -16,6 +16,9 @@ Antonielaan`` all resolve to an area code.  Postcodes are four digits and
 two letters; a range ``6828AA-6828AZ`` covers every postcode between its ends
 and a bare ``6828`` covers the whole postcode area.  An area's own name
 works too when no other area has the same name.
+
+Limitation: the importers check these declarations before they import;
+``wijkboekhouding check`` does not report them yet.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from beancount.core import data
+
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.errors import (
     LedgerError,
@@ -52,7 +56,7 @@ class UnknownPlace(WijkboekhoudingError):
         hint = (
             f"did you mean {', '.join(repr(s) for s in suggestions)}?"
             if suggestions
-            else "no similar name is known"
+            else "no similar name is known."
         )
         super().__init__(
             f"unknown area, street or postcode {text!r}: {hint} Declare it with"

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from wijkboekhouding.engine.cli.app import open_ledger
 from wijkboekhouding.engine.ledger import Ledger
 from wijkboekhouding.importers.table.convert import convert
-from wijkboekhouding.importers.table.facts import LedgerFacts
+from wijkboekhouding.importers.table.facts import (
+    LedgerFacts,
+    require_clean_declarations,
+)
 from wijkboekhouding.importers.table.mapping import load_mapping
 from wijkboekhouding.importers.table.reader import read_table
 from wijkboekhouding.importers.table.review import Extraction, Outcome, commit, report
@@ -43,6 +47,7 @@ def import_table(
     dry_run: bool = False,
     skip_bad_rows: bool = False,
     recorded: str | None = None,
+    journal: str | Path | None = None,
 ) -> Outcome:
     """Import a table into a ledger: every row, or (with bad rows) nothing.
 
@@ -51,6 +56,7 @@ def import_table(
       MappingError, UnreadableFile, JournalWriteError: see their messages.
     """
     ledger = open_ledger(str(ledger_path), require_clean=True)
+    require_clean_declarations(ledger)
     extraction = extract_table(ledger, Path(file), Path(mapping), sheet)
     return commit(
         ledger,
@@ -58,6 +64,7 @@ def import_table(
         dry_run=dry_run,
         skip_bad_rows=skip_bad_rows,
         recorded=recorded,
+        target=journal,
     )
 
 
@@ -72,6 +79,12 @@ def import_table(
     help="TOML file that maps the columns to entries.",
 )
 @click.option("--sheet", help="Sheet of an xlsx file (default: the mapping's).")
+@click.option(
+    "--journal",
+    "journal",
+    type=click.Path(dir_okay=False),
+    help="File to append to (default: the ledger's journal.beancount).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be appended.")
 @click.option(
     "--skip-bad-rows", is_flag=True, help="Import the good rows, list the bad ones."
@@ -83,6 +96,7 @@ def command(
     sheet: str | None,
     dry_run: bool,
     skip_bad_rows: bool,
+    journal: str | None,
 ) -> None:
     """Append the rows of a CSV or xlsx FILE to LEDGER, as MAPPING says."""
     outcome = import_table(
@@ -92,5 +106,6 @@ def command(
         sheet=sheet,
         dry_run=dry_run,
         skip_bad_rows=skip_bad_rows,
+        journal=journal,
     )
     report(outcome, dry_run=dry_run)

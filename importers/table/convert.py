@@ -10,6 +10,9 @@ One row becomes one transaction::
       Assets:Groen:Bomen         7 BOOM
       Equity:Waardering:Natuur  -7 BOOM
 
+Limitation: a row gives exactly two postings; a row that splits over
+several accounts needs several rows or mappings.
+
 Every problem in a row (an unreadable date or amount, an unknown area,
 street, account or unit) becomes a :class:`BadRow`; the caller decides
 whether the file is rejected or the rows are skipped.
@@ -24,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from beancount.core import amount, data, flags
+
 from wijkboekhouding.engine.lookup import AmbiguousPlace, UnknownPlace
 from wijkboekhouding.engine.model import (
     META_AREA,
@@ -61,12 +65,15 @@ class _RowReader:
     mapping: Mapping
     facts: LedgerFacts
     row: Row
+    row_file: str
 
     def __post_init__(self) -> None:
         self.bad: list[BadRow] = []
 
     def note(self, field: Field, value: Any, advice: str) -> None:
-        self.bad.append(BadRow(self.row.number, field.where(), cell_text(value), advice))
+        self.bad.append(
+            BadRow(self.row.number, field.where(), cell_text(value), advice)
+        )
 
     def text(self, name: str) -> str | None:
         field = self.mapping.fields.get(name)
@@ -181,7 +188,7 @@ def convert(table: Table, mapping: Mapping, facts: LedgerFacts) -> Extraction:
     bad: list[BadRow] = []
     first_row: dict[str, int] = {}
     for row in table.rows:
-        reader = _RowReader(mapping, facts, row)
+        reader = _RowReader(mapping, facts, row, table.file)
         entry = _transaction(reader)
         if entry is not None:
             key = str(entry.meta[META_ID])
@@ -223,7 +230,8 @@ def _transaction(reader: _RowReader) -> data.Transaction | None:
     assert date and area and unit and account and other and quantity is not None
 
     meta: dict[str, Any] = {
-        META_ID: row_id(reader.mapping, reader.row),
+        **data.new_metadata(reader.row_file, reader.row.number),
+        META_ID: row_id(reader.mapping, reader.row, date),
         META_SOURCE: source,
         META_METHOD: method,
         META_AREA: area,
@@ -255,10 +263,20 @@ def _transaction(reader: _RowReader) -> data.Transaction | None:
     )
 
 
-def row_id(mapping: Mapping, row: Row) -> str:
-    """The stable id of a row: its id columns, or a digest of all its cells."""
+def row_id(mapping: Mapping, row: Row, date: datetime.date) -> str:
+    """The stable id of a row: its id columns, or a digest of all its cells.
+
+    The date column enters as an ISO date, so a CSV and an xlsx copy of the
+    same list give the same ids.
+    """
+    date_column = mapping.fields["date"].column
     if mapping.id_columns:
-        parts = [" ".join(cell_text(row.cells.get(c)).split()) for c in mapping.id_columns]
+        parts = [
+            date.isoformat()
+            if column == date_column
+            else " ".join(cell_text(row.cells.get(column)).split())
+            for column in mapping.id_columns
+        ]
         return f"{mapping.id_prefix}:{'|'.join(parts)}"
     text = "\x1f".join(f"{k}={cell_text(v)}" for k, v in sorted(row.cells.items()))
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]

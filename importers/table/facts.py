@@ -4,11 +4,41 @@ from __future__ import annotations
 
 import datetime
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from beancount.core import data
+
+from wijkboekhouding.engine.areas import AreaRegistry
+from wijkboekhouding.engine.errors import (
+    LedgerError,
+    WijkboekhoudingError,
+    format_error,
+)
 from wijkboekhouding.engine.ledger import Ledger
 from wijkboekhouding.engine.lookup import AreaLookup
+
+
+class BadDeclarations(WijkboekhoudingError):
+    """Street, postcode or alias declarations of the ledger that contradict."""
+
+    def __init__(self, errors: Sequence[LedgerError]) -> None:
+        lines = "\n".join(f"  {format_error(error)}" for error in errors)
+        super().__init__(
+            f"the ledger's street and postcode declarations have {len(errors)}"
+            f" problem(s); fix them before importing:\n{lines}"
+        )
+
+
+def require_clean_declarations(ledger: Ledger) -> None:
+    """Refuse to import into a ledger whose street lookup is contradictory.
+
+    Raises:
+      BadDeclarations: listing every problem with file and line.
+    """
+    _, errors = AreaLookup.from_entries(ledger.entries, ledger.registry)
+    if errors:
+        raise BadDeclarations(errors)
 
 
 @dataclass(frozen=True)
@@ -23,17 +53,26 @@ class LedgerFacts:
     @classmethod
     def of(cls, ledger: Ledger) -> LedgerFacts:
         """Collect the facts from a loaded ledger."""
+        return cls.of_entries(ledger.entries, ledger.registry)
+
+    @classmethod
+    def of_entries(
+        cls, entries: Sequence[data.Directive], registry: AreaRegistry | None = None
+    ) -> LedgerFacts:
+        """Collect the facts from a ledger's entries (as Fava hands them over)."""
+        if registry is None:
+            registry, _ = AreaRegistry.from_entries(entries)
         opens: dict[str, data.Open] = {}
         closes: dict[str, datetime.date] = {}
         commodities: set[str] = set()
-        for entry in ledger.entries:
+        for entry in entries:
             if isinstance(entry, data.Open):
                 opens[entry.account] = entry
             elif isinstance(entry, data.Close):
                 closes[entry.account] = entry.date
             elif isinstance(entry, data.Commodity):
                 commodities.add(entry.currency)
-        lookup, _ = AreaLookup.from_entries(ledger.entries, ledger.registry)
+        lookup, _ = AreaLookup.from_entries(entries, registry)
         return cls(opens, closes, frozenset(commodities), lookup)
 
     def account_problem(

@@ -153,7 +153,8 @@ def load_mapping(path: Path) -> Mapping:
     bad = set(source) - set(SOURCE_KEYS)
     if bad:
         raise MappingError(
-            shown, f"unknown [source] key(s) {sorted(bad)}; use {', '.join(SOURCE_KEYS)}"
+            shown,
+            f"unknown [source] key(s) {sorted(bad)}; use {', '.join(SOURCE_KEYS)}",
         )
     fields, id_columns, id_prefix = _entry(shown, entry, path.stem)
     decimal = source.get("decimal")

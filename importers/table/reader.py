@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+
 from wijkboekhouding.importers.table.review import UnreadableFile
 from wijkboekhouding.importers.table.values import cell_text
 

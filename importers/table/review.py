@@ -22,6 +22,7 @@ from pathlib import Path
 
 import click
 from beancount.core import data
+
 from wijkboekhouding.engine import journal
 from wijkboekhouding.engine.errors import WijkboekhoudingError
 from wijkboekhouding.engine.ledger import Ledger
@@ -103,8 +104,31 @@ class Outcome:
         )
 
 
-def journal_file(ledger: Ledger) -> Path:
-    """The file imports append to: the ledger's ``journal.beancount``, else main."""
+class JournalNotIncluded(WijkboekhoudingError):
+    """A ``--journal`` file that the ledger does not include."""
+
+    def __init__(self, journal_path: str, ledger: str) -> None:
+        super().__init__(
+            f"{journal_path} is not part of the ledger {ledger}; add"
+            f' `include "{Path(journal_path).name}"` to {ledger} first, so that'
+            " what is appended there is seen (and not imported twice)"
+        )
+
+
+def journal_file(ledger: Ledger, chosen: str | Path | None = None) -> Path:
+    """The file imports append to.
+
+    The ``chosen`` file when given (it must be one of the ledger's files),
+    else the ledger's ``journal.beancount``, else the main file.
+
+    Raises:
+      JournalNotIncluded: the chosen file is not part of the ledger.
+    """
+    if chosen is not None:
+        wanted = Path(chosen).resolve()
+        if wanted not in {Path(name).resolve() for name in ledger.files}:
+            raise JournalNotIncluded(str(chosen), str(ledger.path))
+        return Path(chosen)
     for name in ledger.files:
         path = Path(name)
         if path.name == JOURNAL_NAME:
@@ -125,24 +149,25 @@ def commit(
     dry_run: bool = False,
     skip_bad_rows: bool = False,
     recorded: str | None = None,
-    target: Path | None = None,
+    target: str | Path | None = None,
 ) -> Outcome:
     """Write an extraction to the ledger, all of it or nothing.
 
     Raises:
       RejectedFile: the file has bad rows and ``skip_bad_rows`` is off.
+      JournalNotIncluded: ``target`` is not one of the ledger's files.
       JournalWriteError: the journal could not be written; it is unchanged.
     """
+    path = journal_file(ledger, target)
     if extraction.bad and not skip_bad_rows:
         raise RejectedFile(extraction.file, extraction.bad)
     for bad in extraction.bad:
-        log.warning("%s: skipped %s", extraction.file, bad.describe())
+        log.info("%s: skipped %s", extraction.file, bad.describe())
 
     # Leave out what the ledger already holds.
     known = ledger.ids()
     new = [e for e in extraction.entries if entry_id(e) not in known]
     duplicates = len(extraction.entries) - len(new)
-    path = target or journal_file(ledger)
     if dry_run or not new:
         return Outcome(
             path, tuple(new), duplicates, extraction.bad, False, dry_run=dry_run
@@ -160,5 +185,3 @@ def report(outcome: Outcome, *, dry_run: bool) -> None:
     for note in outcome.notes:
         click.echo(note, err=True)
     click.echo(outcome.summary())
-
-
