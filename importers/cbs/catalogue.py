@@ -104,7 +104,9 @@ class Catalogue:
         """The variable with this observation name."""
         return next((v for v in self.variables if v.name == name), None)
 
-    def match(self, table: str, properties: Iterable[Mapping[str, Any]]) -> list[Column]:
+    def match(
+        self, table: str, properties: Iterable[Mapping[str, Any]]
+    ) -> list[Column]:
         """Match the topics of a table's DataProperties to the catalogue.
 
         Raises:
@@ -206,7 +208,9 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     commodities = {
         str(c["name"]): str(c["value-type"]) for c in raw.get("commodity", [])
     }
-    return Catalogue(variables, stocks, flows, commodities, dict(raw.get("accounts", {})))
+    return Catalogue(
+        variables, stocks, flows, commodities, dict(raw.get("accounts", {}))
+    )
 
 
 def load_parameters(path: Path = PARAMETERS_PATH) -> list[Parameter]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import cbsodata
 import requests
+
 from wijkboekhouding.importers.cbs.errors import (
     BadOption,
     CbsBadAnswer,
@@ -41,7 +42,7 @@ class Catalog:
     @property
     def is_local(self) -> bool:
         """Whether the catalogue runs on this machine (never through a proxy)."""
-        return self.host.rsplit(":", 1)[0] in LOCAL_HOSTS or self.host in LOCAL_HOSTS
+        return _is_local(self.host)
 
     @classmethod
     def parse(cls, url: str | None) -> Catalog:
@@ -61,9 +62,12 @@ class Catalog:
             raise BadOption(
                 "--catalog-url", url or "", "give HOST[:PORT], e.g. 127.0.0.1:8765"
             )
-        local = text.rsplit(":", 1)[0] in LOCAL_HOSTS
-        use_https = scheme == "https" if scheme else not local
+        use_https = scheme == "https" if scheme else not _is_local(text)
         return cls(text, use_https)
+
+
+def _is_local(host: str) -> bool:
+    return host in LOCAL_HOSTS or host.rsplit(":", 1)[0] in LOCAL_HOSTS
 
 
 def download(
@@ -102,13 +106,12 @@ def download(
             table_id, catalog.host, f"no answer within {timeout:g} s"
         ) from None
     except requests.ConnectionError as exc:
-        reason = "proxy refused" if isinstance(exc, requests.exceptions.ProxyError) else (
-            "cannot connect"
-        )
+        proxy = isinstance(exc, requests.exceptions.ProxyError)
+        reason = "the proxy refused" if proxy else "cannot connect"
         raise CbsUnavailable(table_id, catalog.host, reason) from None
     except json.JSONDecodeError as exc:
         raise CbsBadAnswer(
-            table_id, catalog.host, f"malformed JSON: {exc.msg} at {exc.pos}"
+            table_id, catalog.host, f"malformed JSON: {exc.msg} at character {exc.pos}"
         ) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CbsBadAnswer(

@@ -24,6 +24,7 @@ from typing import Any
 from beancount.core import data
 from beancount.core.amount import Amount
 from beancount.parser.grammar import ValueType
+
 from wijkboekhouding.engine.model import (
     BUURT,
     GEMEENTE,
@@ -75,11 +76,6 @@ class Plan:
     missing: dict[str, list[str]] = field(default_factory=dict)
     not_estimated: dict[str, list[str]] = field(default_factory=dict)
 
-    @property
-    def missing_count(self) -> int:
-        """How many (area, variable) values were missing or suppressed."""
-        return sum(len(codes) for codes in self.missing.values())
-
 
 @dataclass(frozen=True)
 class Context:
@@ -107,7 +103,12 @@ class Context:
 
     def meta(self, method: str, entry_id: str, **extra: Any) -> dict[str, Any]:
         """Metadata with source, method and id, in that order."""
-        return {META_SOURCE: self.source, META_METHOD: method, META_ID: entry_id, **extra}
+        return {
+            META_SOURCE: self.source,
+            META_METHOD: method,
+            META_ID: entry_id,
+            **extra,
+        }
 
 
 def to_number(value: Any) -> Decimal | None:
@@ -133,9 +134,12 @@ def _stored(number: Decimal, scale: Decimal) -> Decimal:
     return value.normalize()
 
 
-def read_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column],
-              titles: Mapping[str, str], plan_missing: dict[str, list[str]]
-              ) -> list[AreaRow]:
+def read_rows(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[Column],
+    titles: Mapping[str, str],
+    plan_missing: dict[str, list[str]],
+) -> list[AreaRow]:
     """Read every row into an :class:`AreaRow`, noting missing values."""
     result: list[AreaRow] = []
     for row in rows:
@@ -208,9 +212,7 @@ def build_plan(
         for flow in context.catalogue.flows:
             txn = _flow(context, row, flow)
             if txn is None:
-                plan.not_estimated.setdefault(f"flow {flow.name}", []).append(
-                    row.code
-                )
+                plan.not_estimated.setdefault(f"flow {flow.name}", []).append(row.code)
             else:
                 entries.append(txn)
     return plan
@@ -234,7 +236,7 @@ def _declarations(context: Context, columns: Sequence[Column]) -> list[data.Dire
         if account in catalogue.sectors:
             extra[META_SECTOR] = catalogue.sectors[account]
         meta = context.meta(MEASURED, f"cbs:open:{account}", **extra)
-        found.append(data.Open(meta, DECLARATION_DATE, account, None, None))
+        found.append(data.Open(meta, DECLARATION_DATE, account, [], None))
     for column in columns:
         variable = column.variable
         values = [ValueType(variable.name, str), ValueType(variable.rule, str)]
@@ -255,9 +257,7 @@ def _area(context: Context, row: AreaRow) -> data.Custom:
     return data.Custom(meta, context.date, "area", values)
 
 
-def _observation(
-    context: Context, code: str, name: str, value: Decimal
-) -> data.Custom:
+def _observation(context: Context, code: str, name: str, value: Decimal) -> data.Custom:
     meta = context.meta(MEASURED, context.entry_id(code, name))
     values = [ValueType(code, str), ValueType(name, str), ValueType(value, Decimal)]
     return data.Custom(meta, context.date, "observation", values)
@@ -278,19 +278,31 @@ def _stock(context: Context, row: AreaRow, stock: Stock) -> data.Transaction | N
     if amount is None:
         return None
     amount = amount.quantize(_WHOLE, ROUND_HALF_EVEN)
-    method = MEASURED if len(stock.inputs) == 1 else "estimated: " + " x ".join(
-        stock.inputs
+    method = (
+        MEASURED if len(stock.inputs) == 1 else "estimated: " + " x ".join(stock.inputs)
     )
     meta = context.meta(
-        method, context.entry_id(row.code, f"stock:{stock.name}"), **{META_AREA: row.code}
+        method,
+        context.entry_id(row.code, f"stock:{stock.name}"),
+        **{META_AREA: row.code},
     )
     postings = [
-        data.Posting(stock.account, Amount(amount, stock.commodity), None, None, None, None),
-        data.Posting(VALUATION, Amount(-amount, stock.commodity), None, None, None, None),
+        data.Posting(
+            stock.account, Amount(amount, stock.commodity), None, None, None, None
+        ),
+        data.Posting(
+            VALUATION, Amount(-amount, stock.commodity), None, None, None, None
+        ),
     ]
     return data.Transaction(
-        meta, context.date, "*", f"CBS {context.table_id}",
-        f"{stock.name} {row.name}", frozenset(), frozenset(), postings,
+        meta,
+        context.date,
+        "*",
+        f"CBS {context.table_id}",
+        f"{stock.name} {row.name}",
+        frozenset(),
+        frozenset(),
+        postings,
     )
 
 
@@ -324,7 +336,12 @@ def _flow(context: Context, row: AreaRow, flow: Flow) -> data.Transaction | None
         data.Posting(flow.credit, Amount(-amount, "EUR"), None, None, None, None),
     ]
     return data.Transaction(
-        meta, context.date, "*", f"CBS {context.table_id}",
-        f"{flow.narration} {row.name}", frozenset(), frozenset(), postings,
+        meta,
+        context.date,
+        "*",
+        f"CBS {context.table_id}",
+        f"{flow.narration} {row.name}",
+        frozenset(),
+        frozenset(),
+        postings,
     )
-
