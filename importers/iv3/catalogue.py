@@ -15,7 +15,6 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-
 # CBS tables "Iv3 gemeenten" on dataderden.cbs.nl, by year.  Limitation: these
 # ids come from third-party code and were not checked against CBS; pass
 # --table to use another id.
@@ -57,7 +56,7 @@ class Taakveld:
         return self.code.split(".", 1)[0]
 
     def account(self, root: str, kind: str) -> str:
-        """The account of this taakveld, e.g. Expenses:Publiek:Begroting:7-...:7-3-Afval."""
+        """The account, e.g. Expenses:Publiek:Begroting:7-...:7-3-Afval."""
         group = HOOFDTAAKVELDEN[self.hoofdtaakveld][1]
         return f"{root}:Publiek:{kind.capitalize()}:{group}:{self.account_name}"
 
@@ -98,7 +97,9 @@ def code_of(label: str) -> str:
 
 def is_taakveld_pattern(code: str) -> bool:
     """Whether an allocation key may name this: a taakveld, a group or ``*``."""
-    return code == "*" or code in HOOFDTAAKVELDEN or code in taakvelden()
+    if code == "*" or code in HOOFDTAAKVELDEN or code in taakvelden():
+        return True
+    return any(c[-1].isalpha() and c[:-1] == code for c in taakvelden())
 
 
 def key_candidates(code: str) -> list[str]:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 from beancount.core import data
+
 from wijkboekhouding.engine import journal
 from wijkboekhouding.engine.cli.app import open_ledger
 from wijkboekhouding.engine.ledger import Ledger
-from wijkboekhouding.engine.model import GEMEENTE
+from wijkboekhouding.engine.model import GEMEENTE, META_RECORDED
 from wijkboekhouding.importers.iv3 import entries as iv3_entries
 from wijkboekhouding.importers.iv3.catalogue import KINDS, TABLES, gemeenten
 from wijkboekhouding.importers.iv3.errors import (
@@ -60,9 +61,21 @@ def plan_entries(
     )
 
 
+def render_plain(entries: list[data.Directive]) -> str:
+    """The entries as they would be written, without the ``recorded`` stamp."""
+    plain = []
+    for entry in entries:
+        stamped = journal.stamp(entry, "")
+        meta = {k: v for k, v in stamped.meta.items() if k != META_RECORDED}
+        plain.append(stamped._replace(meta=meta))
+    return journal.render(plain)
+
+
 @click.command()
 @click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--gemeente", required=True, help="CBS code of the gemeente, e.g. GM0202.")
+@click.option(
+    "--gemeente", required=True, help="CBS code of the gemeente, e.g. GM0202."
+)
 @click.option("--year", required=True, type=int, help="Year of the budget, e.g. 2024.")
 @click.option("--kind", required=True, type=click.Choice(sorted(KINDS)))
 @click.option(
@@ -71,14 +84,18 @@ def plan_entries(
     type=click.Path(dir_okay=False),
     help="An Iv3 CSV file (;-separated, x EUR 1,000); without it, read CBS online.",
 )
-@click.option("--name", help="The gemeente's name in the file (default: bundled table).")
+@click.option(
+    "--name", help="The gemeente's name in the file (default: bundled table)."
+)
 @click.option(
     "--catalog-url",
     default=CATALOG,
     show_default=True,
     help="CBS catalog host[:port]; http://host:port for plain HTTP.",
 )
-@click.option("--table", help="CBS table id (default: by year, e.g. 45067NED for 2024).")
+@click.option(
+    "--table", help="CBS table id (default: by year, e.g. 45067NED for 2024)."
+)
 @click.option(
     "--journal",
     "journal_file",
@@ -116,7 +133,7 @@ def command(
     new = plan_entries(loaded, found, gemeente, label, year, kind)
 
     if dry_run:
-        click.echo(journal.render(journal.stamp(e, "dry-run") for e in new), nl=False)
+        click.echo(render_plain(new), nl=False)
         return
     target = Path(journal_file) if journal_file else Path(ledger)
     result = journal.append(target, new, known_ids=loaded.ids())

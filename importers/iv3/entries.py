@@ -29,6 +29,7 @@ import datetime
 from decimal import Decimal
 
 from beancount.core import amount, data
+
 from wijkboekhouding.engine.model import (
     META_AREA,
     META_ID,
@@ -140,9 +141,7 @@ def build(
     head: list[data.Directive] = []
     if not euro_declared and transactions:
         head.append(
-            data.Commodity(
-                _meta({META_VALUE_TYPE: "financieel"}), OPEN_DATE, CURRENCY
-            )
+            data.Commodity(_meta({META_VALUE_TYPE: "financieel"}), OPEN_DATE, CURRENCY)
         )
     head.extend(
         data.Open(_meta({META_SECTOR: "publiek"}), OPEN_DATE, account, [CURRENCY], None)

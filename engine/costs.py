@@ -1,0 +1,190 @@
+"""What it costs to keep an area running: public spending by taakveld.
+
+Reads the budget entries that the Iv3 importer writes (``taakveld`` and
+``iv3-kind`` metadata) after the allocation plugin split them over the
+buurten, and sets an area's share per taakveld beside the gemeente's
+average per inhabitant::
+
+    kind       taakveld  name    amount     per_inhabitant  gemeente_per_inhabitant
+    begroting  7.3       Afval   652463.19  192.47          131.93
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import click
+import pandas as pd
+
+from wijkboekhouding.engine.cli.app import emit
+from wijkboekhouding.engine.errors import UnknownArea
+from wijkboekhouding.engine.ledger import Ledger
+from wijkboekhouding.engine.model import GEMEENTE, INHABITANTS
+from wijkboekhouding.engine.postings import in_period, period_bounds, postings_frame
+from wijkboekhouding.engine.postings import to_decimal as _to_decimal
+
+COLUMNS = (
+    "kind",
+    "taakveld",
+    "name",
+    "allocation_key",
+    "amount",
+    "per_inhabitant",
+    "gemeente_amount",
+    "gemeente_per_inhabitant",
+)
+EXTRA_META = ("taakveld", "taakveld-name", "iv3-kind", "allocation-key")
+TOTAL = "total"
+_CODE = re.compile(r"^(\d+)\.(\d+)([a-z]?)$")
+
+
+@dataclass(frozen=True)
+class Costs:
+    """The cost table of one area, with notes on what it leaves out."""
+
+    area: str
+    gemeente: str
+    inhabitants: Decimal | None
+    gemeente_inhabitants: Decimal | None
+    table: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def budget_frame(ledger: Ledger) -> pd.DataFrame:
+    """The Expenses postings of budget entries, with their taakveld columns."""
+    frame = postings_frame(ledger.entries, extra_meta=EXTRA_META)
+    keep = (frame["root"] == "Expenses") & frame["taakveld"].notna()
+    return frame[keep & (frame["unit"] == "EUR")]
+
+
+def taakveld_order(code: str) -> tuple[int, int, str]:
+    """Sort taakvelden as the scheme does: 0.2 before 0.10, 6.71 before 6.71a."""
+    match = _CODE.match(code)
+    if not match:
+        return (99, 0, code)
+    return (int(match.group(1)), int(match.group(2)), match.group(3))
+
+
+def _per(amount: Decimal, people: Decimal | None) -> Decimal | None:
+    if not people:
+        return None
+    return (amount / people).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+def _gemeente_of(ledger: Ledger, area: str) -> str:
+    found = ledger.registry.ancestor_at(area, GEMEENTE)
+    if found is None:
+        members = ledger.registry.members(area)
+        found = ledger.registry.ancestor_at(members[0], GEMEENTE) if members else None
+    if found is None:
+        raise UnknownArea(area, "it lies in no declared gemeente")
+    return found
+
+
+def costs_of(ledger: Ledger, area: str, period: str | None = None) -> Costs:
+    """Public spending allocated to an area by taakveld, and per inhabitant.
+
+    Raises:
+      UnknownArea: the ledger does not declare the area.
+    """
+    registry = ledger.registry
+    if area not in registry:
+        raise UnknownArea(area, "see the areas with `wijkboekhouding report --by area`")
+    gemeente = _gemeente_of(ledger, area)
+    on = period_bounds(period)[1] - datetime.timedelta(days=1) if period else None
+    people = ledger.observations.value(registry, area, INHABITANTS, on)
+    gemeente_people = ledger.observations.value(registry, gemeente, INHABITANTS, on)
+
+    # Sum the area's and the gemeente's postings per kind and taakveld.
+    frame = in_period(budget_frame(ledger), period)
+    scale = frame.attrs.get("scale", 0)
+    inside = frame["area"].isin(registry.covered(area))
+    in_gemeente = frame["area"].isin(registry.covered(gemeente))
+    keys = ["iv3_kind", "taakveld"]
+    mine = frame[inside].groupby(keys)["q"].sum()
+    whole = frame[in_gemeente].groupby(keys)["q"].sum()
+    names = frame.groupby(keys)["taakveld_name"].first()
+    key_of = frame[frame["allocation_key"].notna()].groupby(keys)["allocation_key"]
+    allocation = key_of.first()
+
+    rows = []
+    ordered = sorted(whole.index, key=lambda k: (k[0], taakveld_order(k[1])))
+    for kind in dict.fromkeys(k for k, _ in ordered):
+        amount_sum = Decimal(0)
+        gemeente_sum = Decimal(0)
+        for index in [i for i in ordered if i[0] == kind]:
+            amount = _to_decimal(mine.get(index, 0), scale)
+            total = _to_decimal(whole[index], scale)
+            amount_sum += amount
+            gemeente_sum += total
+            rows.append(
+                {
+                    "kind": kind,
+                    "taakveld": index[1],
+                    "name": names.get(index),
+                    "allocation_key": allocation.get(index),
+                    "amount": amount,
+                    "per_inhabitant": _per(amount, people),
+                    "gemeente_amount": total,
+                    "gemeente_per_inhabitant": _per(total, gemeente_people),
+                }
+            )
+        rows.append(
+            {
+                "kind": kind,
+                "taakveld": TOTAL,
+                "name": "",
+                "allocation_key": None,
+                "amount": amount_sum,
+                "per_inhabitant": _per(amount_sum, people),
+                "gemeente_amount": gemeente_sum,
+                "gemeente_per_inhabitant": _per(gemeente_sum, gemeente_people),
+            }
+        )
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    notes = _notes(ledger, area, gemeente, frame, people)
+    return Costs(area, gemeente, people, gemeente_people, table, notes)
+
+
+def _notes(
+    ledger: Ledger,
+    area: str,
+    gemeente: str,
+    frame: pd.DataFrame,
+    people: Decimal | None,
+) -> tuple[str, ...]:
+    """What the reader should know: kept-whole taakvelden, missing buurten."""
+    notes = []
+    if people is None:
+        notes.append(f"{area} has no {INHABITANTS} figure; per inhabitant is empty")
+    if area != gemeente:
+        kept = frame[(frame["area"] == gemeente) & (frame["method"] != "allocated")][
+            "taakveld"
+        ].unique()
+        if len(kept):
+            codes = ", ".join(sorted(kept, key=taakveld_order))
+            notes.append(f"not allocated below the gemeente, so not in {area}: {codes}")
+    covered = ledger.registry.covered(area)
+    for entry in ledger.entries:
+        missing = (getattr(entry, "meta", None) or {}).get("unallocated-buurten")
+        if missing and (area == gemeente or any(b in covered for b in missing.split())):
+            notes.append(
+                f"{entry.meta.get('id')}: buurten without the key's figure got"
+                f" nothing: {missing}"
+            )
+    return tuple(notes)
+
+
+def costs_report(
+    ledger: Ledger, area: str | None, period: str | None, fmt: str
+) -> None:
+    """Print the cost table of ``--area`` for ``report --costs``."""
+    if not area:
+        raise click.UsageError("--costs needs --area CODE (a buurt, wijk or gemeente)")
+    costs = costs_of(ledger, area, period)
+    emit(costs.table, fmt)
+    for note in costs.notes:
+        click.echo(f"note: {note}", err=True)

@@ -1,0 +1,66 @@
+"""`wijkboekhouding report --costs`: public spending allocated to an area."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from iv3_support import BUNDLED, budgeted_arnhem, invoke
+
+
+def _costs(main: Path, area: str) -> list[dict[str, str]]:
+    result = invoke(
+        "report", str(main), "--costs", "--area", area, "--period", "2024",
+        "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_costs_of_spijkerbuurt_per_inhabitant_beside_arnhem(tmp_path: Path) -> None:
+    rows = _costs(budgeted_arnhem(tmp_path), "BU02020211")
+    afval = next(r for r in rows if r["taakveld"] == "7.3")
+    # 652,463.19 EUR for 3,390 inhabitants = 192.467 -> 192.47;
+    # Arnhem: 22,115,000.00 EUR for 167,632 inhabitants = 131.926 -> 131.93.
+    assert afval == {
+        "kind": "begroting",
+        "taakveld": "7.3",
+        "name": "Afval",
+        "allocation_key": "7.3 huishoudens",
+        "amount": "652463.19",
+        "per_inhabitant": "192.47",
+        "gemeente_amount": "22115000.00",
+        "gemeente_per_inhabitant": "131.93",
+    }
+    # Treasury stays at gemeente level by its key: nothing in the buurt.
+    treasury = next(r for r in rows if r["taakveld"] == "0.5")
+    assert (treasury["amount"], treasury["gemeente_amount"]) == ("0.00", "-2285000.00")
+
+
+def test_the_gemeente_total_is_the_sum_of_the_file(tmp_path: Path) -> None:
+    rows = _costs(budgeted_arnhem(tmp_path), "GM0202")
+    with BUNDLED.open(encoding="utf-8") as handle:
+        lasten = sum(
+            Decimal(r["Lasten"])
+            for r in csv.DictReader(handle, delimiter=";")
+            if r["Gemeenten"] == "Arnhem"
+        )
+    total = next(r for r in rows if r["taakveld"] == "total")
+    assert total["amount"] == total["gemeente_amount"] == f"{lasten * 1000:.2f}"
+    assert total["amount"] == "963713000.00"
+
+
+def test_costs_need_an_area(tmp_path: Path) -> None:
+    result = invoke("report", str(budgeted_arnhem(tmp_path)), "--costs")
+    assert result.exit_code == 2
+    assert "--costs needs --area CODE (a buurt, wijk or gemeente)" in result.output
+
+
+def test_the_arnhem_pilot_ledger_holds_the_allocated_begroting() -> None:
+    pilot = Path(__file__).parent.parent / "ledgers" / "arnhem" / "main.beancount"
+    rows = _costs(pilot, "BU02020211")
+    afval = next(r for r in rows if r["taakveld"] == "7.3")
+    # The same CBS households as the test fixture, so the same figures.
+    assert (afval["amount"], afval["per_inhabitant"]) == ("652463.19", "192.47")
