@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -60,10 +61,27 @@ def ids_in_file(path: Path) -> set[str]:
     return {m.group(1).decode("utf-8") for m in _ID_LINE.finditer(path.read_bytes())}
 
 
+# The locks this thread holds, by lock file, with their nesting depth.
+_held = threading.local()
+
+
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold the exclusive append lock of a ledger file."""
+    """Hold the exclusive append lock of a ledger file.
+
+    Re-entrant within a thread: a caller may hold the lock while it checks
+    the file and then call :func:`append`, which takes the same lock.
+    """
     lock_path = path.with_name(path.name + ".lock")
+    held: dict[str, int] = _held.__dict__.setdefault("depth", {})
+    key = os.path.abspath(lock_path)
+    if held.get(key):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
     try:
         handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the block
     except OSError as exc:
@@ -72,9 +90,11 @@ def locked(path: Path) -> Iterator[None]:
         ) from exc
     with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        held[key] = 1
         try:
             yield
         finally:
+            del held[key]
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
@@ -172,11 +192,19 @@ def replace_atomically(target: Path, tail: bytes) -> None:
             os.chmod(temp_name, target.stat().st_mode & 0o7777)
             if not os.access(target, os.W_OK):
                 raise OSError(errno.EACCES, "the file is read-only")
+        else:  # a new file gets the usual mode, not mkstemp's private 0600
+            os.chmod(temp_name, 0o666 & ~_umask())
         os.replace(temp_name, target)
     except OSError as exc:
         _remove_quietly(temp_name)
         raise JournalWriteError(str(target), exc.strerror or str(exc)) from exc
     _sync_folder(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _remove_quietly(name: str) -> None:

@@ -78,8 +78,11 @@ def postings_frame(
         first, else the transaction's), e.g. ``("taakveld",)``.
     """
     rows: list[tuple[Any, ...]] = []
+    seals: list[tuple[datetime.date, str]] = []
     for number, entry in enumerate(entries):
         if not isinstance(entry, data.Transaction):
+            if isinstance(entry, data.Custom) and entry.type == "seal":
+                seals.extend(_seal_time(entry))
             continue
         tmeta = entry.meta or {}
         recorded = tmeta.get(META_RECORDED)
@@ -122,6 +125,7 @@ def postings_frame(
     scale = _scale(frame["amount"])
     frame["q"] = _scaled(frame["amount"], scale)
     frame.attrs["scale"] = scale
+    frame.attrs["seals"] = seals
     frame.attrs["places"] = {
         str(unit): _scale(amounts) for unit, amounts in frame.groupby("unit")["amount"]
     }
@@ -212,14 +216,35 @@ def in_period(frame: pd.DataFrame, period: str | None) -> pd.DataFrame:
 def known_at(frame: pd.DataFrame, when: str | None) -> pd.DataFrame:
     """The postings of events recorded at or before ``when`` (an ISO time).
 
-    Entries without ``recorded`` (written by hand) count as always known.
+    Entries without ``recorded`` (written by hand) count as recorded when the
+    first seal that covers their date was recorded (the seals are in
+    ``frame.attrs["seals"]``), and as always known when no seal covers them.
     """
     if not when:
         return frame
     limit = normalise_time(when)
     stamps = {s: normalise_time(s) for s in frame["recorded"].dropna().unique()}
-    recorded = frame["recorded"].map(stamps)
+    recorded = frame["recorded"].map(stamps).astype(object)
+    hand = recorded.isna()
+    seals = frame.attrs.get("seals") or []
+    if seals and hand.any():
+        # Latest seal first, so that the earliest seal covering a date wins.
+        dates = frame["date"]
+        for until, stamp in sorted(seals, key=lambda seal: seal[1], reverse=True):
+            recorded = recorded.mask(hand & (dates <= pd.Timestamp(until)), stamp)
     return frame[recorded.isna() | (recorded.fillna("") <= limit)]
+
+
+def _seal_time(entry: data.Custom) -> list[tuple[datetime.date, str]]:
+    """The ``until`` date and normalised ``recorded`` time of a seal entry."""
+    until = (entry.meta or {}).get("until")
+    recorded = (entry.meta or {}).get(META_RECORDED)
+    if not isinstance(until, datetime.date) or recorded is None:
+        return []
+    try:
+        return [(until, normalise_time(str(recorded)))]
+    except ValueError:
+        return []
 
 
 def normalise_time(when: str) -> str:

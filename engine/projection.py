@@ -230,21 +230,20 @@ def flows_by_area(
     # Per area and unit.
     totals = per_txn.groupby(level=[0, 1]).sum()
     result: dict[tuple[str, str], Flows] = {}
-    for key, row in totals.iterrows():
-        area, unit = (str(part) for part in key)  # type: ignore[attr-defined]
-        exact = partial(to_decimal, scale=scale, places=unit_places(frame, unit))
-        spend = row["spend"]
-        local_spend = row["local"]
-        result[(area, unit)] = Flows(
-            area=area,
-            unit=unit,
-            inflow=exact(-row["income"] + row["transfer_in"]),
-            outflow=exact(spend - local_spend + row["transfer_out"]),
-            internal_spending=exact(local_spend),
-            internal_transfers=exact(row["internal_transfers"]),
-            spending=exact(spend),
-            stock_change=exact(row["stock"]),
-        )
+    columns = (
+        totals.index.get_level_values(0).astype(str),
+        totals.index.get_level_values(1).astype(str),
+        -totals["income"] + totals["transfer_in"],
+        totals["spend"] - totals["local"] + totals["transfer_out"],
+        totals["local"],
+        totals["internal_transfers"],
+        totals["spend"],
+        totals["stock"],
+    )
+    places = frame.attrs.get("places", {})
+    for area, unit, *sums in zip(*(c.tolist() for c in columns), strict=True):
+        exact = partial(to_decimal, scale=scale, places=places.get(unit))
+        result[(area, unit)] = Flows(area, unit, *(exact(q) for q in sums))
     return result
 
 

@@ -6,8 +6,15 @@ import os
 import sys
 
 import click
+from fava.util import slugify
 
 from wijkboekhouding.engine.cli.app import open_ledger
+
+
+def page_url(host: str, port: int, title: str, path: str) -> str:
+    """The address of our page, under the slug Fava gives the ledger."""
+    slug = slugify(title) or slugify(path)
+    return f"http://{host}:{port}/{slug}/extension/Wijkboekhouding/"
 
 
 @click.command()
@@ -16,16 +23,8 @@ from wijkboekhouding.engine.cli.app import open_ledger
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(ledger: str, port: int, host: str) -> None:
     """Start Fava on the ledger and print the address of our page."""
-    open_ledger(ledger)  # a missing or unreadable file fails here, clearly
-    click.echo(f"Wijkboekhouding: http://{host}:{port}/extension/Wijkboekhouding/")
-    command = [
-        sys.executable,
-        "-m",
-        "fava",
-        "--host",
-        host,
-        "--port",
-        str(port),
-        ledger,
-    ]
-    os.execv(sys.executable, command)
+    loaded = open_ledger(ledger)  # a missing or unreadable file fails here, clearly
+    title = str(loaded.options.get("title") or "")
+    click.echo(f"Wijkboekhouding: {page_url(host, port, title, ledger)}")
+    fava = [sys.executable, "-m", "fava", "--host", host, "--port", str(port), ledger]
+    os.execv(sys.executable, fava)

@@ -23,15 +23,18 @@ Each takes Fava's ``time``, ``account`` and ``filter`` parameters, and
 
 from __future__ import annotations
 
+import datetime
 import threading
 from pathlib import Path
 from typing import Any
 
 import plotly
 from fava.context import g
+from fava.core.filters import TimeFilterParseError
 from fava.ext import FavaExtensionBase, extension_endpoint
+from fava.util.date import parse_date
 from flask import Response, request, send_file
-from flask_babel import get_locale
+
 from wijkboekhouding.engine.projection import check_level
 from wijkboekhouding.plugins.fava import figures
 from wijkboekhouding.plugins.fava.figures import Scope
@@ -49,7 +52,6 @@ from wijkboekhouding.plugins.fava.texts import language_of, texts
 from wijkboekhouding.plugins.fava.view import LedgerView
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-AREA_TABLES = ("income", "expenses", "stocks", "sub_areas", "trend")
 
 # Limitation: the journal link names each transaction in Fava's filter
 # syntax, so it is offered only for up to this many transactions.
@@ -92,11 +94,14 @@ class Wijkboekhouding(FavaExtensionBase):
 
     def scope(self) -> Scope:
         """The postings this request looks at."""
-        account, advanced, _ = self.filters()
+        account, advanced, time = self.filters()
 
-        def dates() -> Any:
-            found = g.filtered.date_range
-            return (found.begin, found.end) if found else None
+        def dates() -> tuple[datetime.date, datetime.date]:
+            fiscal_year_end = self.ledger.fava_options.fiscal_year_end
+            begin, end = parse_date(time, fiscal_year_end)
+            if begin is None or end is None:
+                raise TimeFilterParseError(time)
+            return begin, end
 
         return self.view().scope(
             self.filters(),
@@ -114,8 +119,12 @@ class Wijkboekhouding(FavaExtensionBase):
 
     def page_config(self) -> dict[str, Any]:
         """What the page's script needs before its first request."""
-        locale = get_locale()
-        language = language_of(str(locale) if locale else None)
+        # As Fava chooses its own language: the ledger's option, else the
+        # browser's preference.
+        chosen = self.ledger.fava_options.language
+        language = language_of(
+            chosen or request.accept_languages.best_match(["en", "nl"])
+        )
         registry = self.view().ledger.registry
         levels = [str(level) for level in registry.levels()]
         return {
@@ -144,7 +153,12 @@ class Wijkboekhouding(FavaExtensionBase):
         if wants_csv():
             return csv_response(table, f"wijkboekhouding-{level}-{unit}")
         return json_response(
-            {"level": level, "unit": unit, "period": scope.period, "rows": records(table)}
+            {
+                "level": level,
+                "unit": unit,
+                "period": scope.period,
+                "rows": records(table),
+            }
         )
 
     @extension_endpoint
@@ -157,19 +171,19 @@ class Wijkboekhouding(FavaExtensionBase):
         depth = depth_argument()
         rows = figures.keyed_rows(scope, area.code, area.level, unit)
         tables = {
-            "income": figures.by_account(rows, "Income", depth, scope.scale),
-            "expenses": figures.by_account(rows, "Expenses", depth, scope.scale),
+            "income": figures.by_account(rows, "Income", depth, scope.exact(unit)),
+            "expenses": figures.by_account(rows, "Expenses", depth, scope.exact(unit)),
             "stocks": figures.stocks_of(scope, area.code),
             "sub_areas": figures.sub_areas(scope, area.code, unit),
             "trend": figures.trend(scope, area, unit),
         }
+        own = figures.own_flows(scope, area, unit)
+        tables["flows"] = own
         if wants_csv():
             name = argument("table")
             if name not in tables:
                 raise BadParameter("table", name, f"use one of {', '.join(tables)}")
             return csv_response(tables[name], f"{area.code}-{name}-{unit}")
-        own = figures.area_table(scope, area.level, unit)
-        own = own[own["area"] == area.code]
         registry = scope.ledger.registry
         return json_response(
             {
@@ -182,12 +196,12 @@ class Wijkboekhouding(FavaExtensionBase):
                     {"area": code, "name": registry.name(code)}
                     for code in reversed(registry.ancestors(area.code))
                 ],
-                "flows": records(own)[0] if len(own) else None,
                 "sankey": [
                     {**link, "amount": str(link["amount"])}
-                    for link in figures.sankey_links(rows, scope.scale, depth)
+                    for link in figures.sankey_links(rows, scope.exact(unit), depth)
                 ],
                 **{name: records(table) for name, table in tables.items()},
+                "flows": records(own)[0] if len(own) else None,
             }
         )
 
@@ -219,7 +233,7 @@ class Wijkboekhouding(FavaExtensionBase):
             }
         )
 
-    @extension_endpoint("plotly.min.js")
+    @extension_endpoint("plotly.min.js")  # type: ignore[untyped-decorator,arg-type]
     def plotly_js(self) -> Response:
         """Plotly's JavaScript, from the plotly wheel: no CDN needed."""
         return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=86400)

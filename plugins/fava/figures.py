@@ -25,23 +25,29 @@ Both follow from the rules in :mod:`wijkboekhouding.engine.projection`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pandas as pd
+
 from wijkboekhouding.engine.areas import Area
 from wijkboekhouding.engine.cli.report import flows_table
 from wijkboekhouding.engine.errors import UnknownArea, WijkboekhoudingError
 from wijkboekhouding.engine.ledger import Ledger
 from wijkboekhouding.engine.model import VALUE_TYPES
-from wijkboekhouding.engine.postings import to_decimal
+from wijkboekhouding.engine.postings import to_decimal, unit_places
 from wijkboekhouding.engine.projection import (
     STOCK_ROOTS,
     check_level,
     flows_by_area,
     level_keys,
 )
+
+# Turns a scaled integer sum of one unit into its exact Decimal.
+Exact = Callable[[Any], Decimal]
 
 FLOW_FIGURES = ("inflow", "outflow", "internal", "net", "spending", "stock")
 STOCK_HOLDERS = ("Assets", "Liabilities")
@@ -94,12 +100,24 @@ class Scope:
     @property
     def scale(self) -> int:
         """The decimal scale of the ``q`` column."""
-        return int(self.frame.attrs.get("scale", 0))
+        return int(self.ledger.frame.attrs.get("scale", 0))
+
+    def exact(self, unit: str) -> Exact:
+        """Sums of ``unit`` as Decimals written with the ledger's precision."""
+        places = unit_places(self.ledger.frame, unit)
+        return partial(to_decimal, scale=self.scale, places=places)
 
 
 def area_table(scope: Scope, level: str, unit: str) -> pd.DataFrame:
     """The flows of every area at ``level``: the report's own table."""
     return flows_table(scope.ledger, scope.frame, level, unit, scope.period)
+
+
+def own_flows(scope: Scope, area: Area, unit: str) -> pd.DataFrame:
+    """The area's own row of the table of its level."""
+    frame = inside(scope.frame, scope, area.code)
+    table = flows_table(scope.ledger, frame, area.level, unit, scope.period)
+    return table[table["area"] == area.code]
 
 
 def require_area(scope: Scope, code: str) -> Area:
@@ -141,7 +159,7 @@ def account_prefix(account: str, depth: int) -> str:
     return ":".join(account.split(":")[:depth])
 
 
-def by_account(rows: pd.DataFrame, root: str, depth: int, scale: int) -> pd.DataFrame:
+def by_account(rows: pd.DataFrame, root: str, depth: int, exact: Exact) -> pd.DataFrame:
     """Sums of one root's postings by account prefix, positive for flows."""
     part = rows[rows["root"] == root]
     sign = -1 if root == "Income" else 1
@@ -152,11 +170,11 @@ def by_account(rows: pd.DataFrame, root: str, depth: int, scale: int) -> pd.Data
     grouped = sums.groupby("key", sort=True).sum()
     result = []
     for key, row in grouped.iterrows():
-        amount = to_decimal(sign * row["q"], scale)
+        amount = exact(sign * row["q"])
         entry: dict[str, Any] = {"account": key, "amount": amount}
         if root == "Expenses":
-            entry["local"] = to_decimal(row["local"], scale)
-            entry["counterparty_known"] = to_decimal(row["known"], scale)
+            entry["local"] = exact(row["local"])
+            entry["counterparty_known"] = exact(row["known"])
             entry["local_share"] = (
                 round(Decimal(int(row["local"])) / Decimal(int(row["q"])), 4)
                 if row["q"]
@@ -173,11 +191,12 @@ def stocks_of(scope: Scope, code: str) -> pd.DataFrame:
     """Balances of the area's Assets and Liabilities by value type and unit."""
     rows = inside(scope.stocks, scope, code)
     rows = rows[rows["root"].isin(STOCK_HOLDERS)]
-    grouped = rows.groupby([rows["value_type"].fillna("-"), "unit"])["q"].sum()
+    keys = rows.assign(value_type=rows["value_type"].fillna("-"))
+    sums = keys.groupby(["value_type", "unit"])["q"].sum().reset_index()
     order = {name: number for number, name in enumerate(VALUE_TYPES)}
     result = [
-        {"value_type": vt, "unit": unit, "amount": to_decimal(q, scope.scale)}
-        for (vt, unit), q in grouped.items()
+        {"value_type": vt, "unit": unit, "amount": scope.exact(unit)(q)}
+        for vt, unit, q in zip(sums["value_type"], sums["unit"], sums["q"], strict=True)
         if q
     ]
     result.sort(key=lambda r: (order.get(r["value_type"], 99), r["unit"]))
@@ -222,7 +241,7 @@ def trend(scope: Scope, area: Area, unit: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "inflow", "outflow", "internal", "net"])
 
 
-def sankey_links(rows: pd.DataFrame, scale: int, depth: int) -> list[dict[str, Any]]:
+def sankey_links(rows: pd.DataFrame, exact: Exact, depth: int) -> list[dict[str, Any]]:
     """Links from income sources through the area to spending themes.
 
     What comes in (Income, transfers in, stocks drawn on) equals what goes
@@ -230,15 +249,15 @@ def sankey_links(rows: pd.DataFrame, scale: int, depth: int) -> list[dict[str, A
     """
     links: list[dict[str, Any]] = []
     for side, root in (("in", "Income"), ("out", "Expenses")):
-        for row in by_account(rows, root, depth, scale).to_dict("records"):
+        for row in by_account(rows, root, depth, exact).to_dict("records"):
             if row["amount"]:
                 links.append(
                     {"side": side, "node": row["account"], "amount": row["amount"]}
                 )
     net = rows.groupby("txn")["q"].sum()
-    transfer_in = to_decimal(net.clip(lower=0).sum(), scale)
-    transfer_out = to_decimal((-net).clip(lower=0).sum(), scale)
-    stock = to_decimal(rows["q"].where(rows["root"].isin(STOCK_ROOTS), 0).sum(), scale)
+    transfer_in = exact(net.clip(lower=0).sum())
+    transfer_out = exact((-net).clip(lower=0).sum())
+    stock = exact(rows["q"].where(rows["root"].isin(STOCK_ROOTS), 0).sum())
     extra = [
         ("in", "transfers_in", transfer_in),
         ("out", "transfers_out", transfer_out),
@@ -299,7 +318,8 @@ def postings_behind(
     counted = contributions(rows, figure)
     rows = rows.assign(counted=counted)
     rows = rows[rows["counted"] != 0].sort_values(["date", "txn"], kind="stable")
-    total = to_decimal(rows["counted"].sum(), scope.scale)
+    exact = scope.exact(unit)
+    total = exact(rows["counted"].sum())
     table = pd.DataFrame(
         {
             "date": [d.date().isoformat() for d in rows["date"]],
@@ -308,11 +328,10 @@ def postings_behind(
             "area": rows["area"],
             "amount": rows["amount"],
             "unit": rows["unit"],
-            "counted": [to_decimal(c, scope.scale) for c in rows["counted"]],
+            "counted": [exact(c) for c in rows["counted"]],
             "filename": rows["filename"],
             "lineno": rows["lineno"],
         },
         columns=list(POSTING_COLUMNS),
     )
     return table.reset_index(drop=True), total
-

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import pandas as pd
 from fava.helpers import FavaAPIError
 from flask import Response, jsonify, request
+
 from wijkboekhouding.engine.cli.app import plain
 from wijkboekhouding.engine.errors import WijkboekhoudingError
 
@@ -34,10 +35,9 @@ class BadParameter(WijkboekhoudingError):
 
 def records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a table as JSON objects with exact values."""
-    return [
-        {str(key): plain(value) for key, value in row.items()}
-        for row in table.to_dict(orient="records")
-    ]
+    names = [str(name) for name in table.columns]
+    columns = [[plain(value) for value in table[name].tolist()] for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def csv_text(table: pd.DataFrame) -> str:

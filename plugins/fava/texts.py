@@ -45,6 +45,11 @@ ENGLISH: Final = {
     "date": "Date",
     "narration": "Narration",
     "counted": "Counted",
+    "counted_note": (
+        "Counted is the part of each posting that the figure counts; money"
+        " paid in from outside (or out to it) shows as the postings inside the"
+        " area that it paid for."
+    ),
     "total": "Total",
     "download_csv": "Download CSV",
     "open_journal": "Show these transactions in Fava's journal",
@@ -107,6 +112,11 @@ DUTCH: Final = {
     "date": "Datum",
     "narration": "Omschrijving",
     "counted": "Meegeteld",
+    "counted_note": (
+        "Meegeteld is het deel van elke boeking dat het bedrag meetelt; geld"
+        " dat van buiten binnenkomt (of naar buiten gaat) staat bij de boekingen"
+        " binnen het gebied die ermee betaald zijn."
+    ),
     "total": "Totaal",
     "download_csv": "CSV downloaden",
     "open_journal": "Toon deze transacties in het journaal van Fava",
@@ -122,7 +132,9 @@ DUTCH: Final = {
     "loading": "Laden…",
     "no_postings": "Geen boekingen binnen de filters.",
     "error": "Fout",
-    "per_inhabitant_note": "Inwoners aan het eind van de periode, voor zover waargenomen.",
+    "per_inhabitant_note": (
+        "Inwoners aan het eind van de periode, voor zover waargenomen."
+    ),
     "financieel": "financieel",
     "natuurlijk": "natuurlijk",
     "gebouwd": "gebouwd",

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 from beancount.core import data
+
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.ledger import Ledger
 from wijkboekhouding.engine.observations import Observations
@@ -36,14 +37,17 @@ MAX_MEMOS = 64
 class LedgerView:
     """The postings table of one load of a ledger, with memoised selections."""
 
-    def __init__(
-        self, entries: Sequence[data.Directive], options: dict[str, Any], path: str
-    ) -> None:
+    def __init__(self, entries: Sequence[Any], options: Any, path: str) -> None:
         self.entries = entries
         registry, _ = AreaRegistry.from_entries(entries)
         observations, _ = Observations.from_entries(list(entries))
         self.ledger = Ledger(
-            Path(path), list(entries), [], options, registry, observations
+            path=Path(path),
+            entries=list(entries),
+            errors=[],
+            options=dict(options),
+            registry=registry,
+            observations=observations,
         )
         self.number = {
             id(entry): number
@@ -64,15 +68,16 @@ class LedgerView:
     def scope(
         self,
         filters: tuple[str, str, str],
-        entries: Callable[[], Sequence[data.Directive]],
-        stock_entries: Callable[[], Sequence[data.Directive]],
+        entries: Callable[[], Sequence[Any]],
+        stock_entries: Callable[[], Sequence[Any]],
         date_range: Callable[[], tuple[datetime.date, datetime.date] | None],
     ) -> Scope:
         """The postings kept by Fava's filters (account, advanced, time).
 
         The callables give Fava's filtered entries (all filters, and without
         the time filter) and the time filter's dates, and are only called
-        when a filter is set and the selection is not remembered yet.
+        when needed: a time filter alone selects by date, as Fava does,
+        without Fava's filtering of every entry.
         """
         with self._lock:
             found = self._scopes.get(filters)
@@ -81,26 +86,30 @@ class LedgerView:
                 return found
         account, advanced, time = filters
         frame = self.ledger.frame
-        if not any(filters):
-            result = Scope(self.ledger, frame, frame, None)
-        else:
+        dates = date_range() if time else None
+        if account or advanced:
+            # Fava's filters keep whole transactions: select theirs.
             selected = self._rows(entries())
-            stocks = self._rows(stock_entries()) if account or advanced else frame
-            period = None
-            dates = date_range() if time else None
-            if dates is not None:
-                begin, end = dates
-                stocks = stocks[stocks["date"] < pd.Timestamp(end)]
-                last = end - datetime.timedelta(days=1)
-                period = f"{begin.isoformat()}..{last.isoformat()}"
-            result = Scope(self.ledger, selected, stocks, period)
+            stocks = self._rows(stock_entries())
+        else:
+            # The time filter alone keeps the transactions of its dates.
+            selected = stocks = frame
+        period = None
+        if dates is not None:
+            begin, end = (pd.Timestamp(day) for day in dates)
+            if not (account or advanced):
+                selected = frame[(frame["date"] >= begin) & (frame["date"] < end)]
+            stocks = stocks[stocks["date"] < end]
+            last = dates[1] - datetime.timedelta(days=1)
+            period = f"{dates[0].isoformat()}..{last.isoformat()}"
+        result = Scope(self.ledger, selected, stocks, period)
         with self._lock:
             self._scopes[filters] = result
             while len(self._scopes) > MAX_SCOPES:
                 self._scopes.popitem(last=False)
         return result
 
-    def _rows(self, entries: Sequence[data.Directive]) -> pd.DataFrame:
+    def _rows(self, entries: Sequence[Any]) -> pd.DataFrame:
         """The postings of these entries (Fava's summary entries have none)."""
         number = self.number
         wanted = [number[id(e)] for e in entries if id(e) in number]
