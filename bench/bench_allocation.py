@@ -14,12 +14,15 @@ measures in fresh subprocesses, in this one run:
 
 from __future__ import annotations
 
-import json
 import random
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.probe import run_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "importers" / "iv3" / "data" / "iv3_2024_begroting.csv"
@@ -130,14 +133,7 @@ def write_expanded(folder: Path) -> Path:
 
 def measure(path: Path, repeat: int) -> dict[str, float]:
     """Load a file in a fresh interpreter; return the best time and counts."""
-    output = subprocess.run(
-        [sys.executable, "-c", PROBE, str(path), str(repeat)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    figures: dict[str, float] = json.loads(output)
-    return figures
+    return run_probe(PROBE, path, repeat)
 
 
 def main() -> None:

@@ -12,8 +12,6 @@ subprocesses so that nothing is shared:
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import write_ledger
+from bench.probe import run_probe
 
 PROBE = r"""
 import json, resource, sys, time
@@ -54,14 +53,7 @@ print(json.dumps(result))
 
 def measure(path: Path, mode: str, repeat: int) -> dict[str, float]:
     """Run the probe in a fresh interpreter and return its figures."""
-    output = subprocess.run(
-        [sys.executable, "-c", PROBE, str(path), mode, str(repeat)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    figures: dict[str, float] = json.loads(output)
-    return figures
+    return run_probe(PROBE, path, mode, repeat)
 
 
 def main() -> None:

@@ -15,8 +15,6 @@ The goal: verify adds at most 25% to the load.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import write_ledger
+from bench.probe import run_probe
 
 PROBE = r"""
 import json, sys, time
@@ -56,14 +55,7 @@ print(json.dumps(result))
 
 def measure(path: Path, mode: str) -> dict[str, float]:
     """Run the probe in a fresh interpreter and return its figures."""
-    output = subprocess.run(
-        [sys.executable, "-c", PROBE, str(path), mode],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    figures: dict[str, float] = json.loads(output)
-    return figures
+    return run_probe(PROBE, path, mode)
 
 
 def main() -> None:
