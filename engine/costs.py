@@ -20,10 +20,15 @@ import click
 import pandas as pd
 
 from wijkboekhouding.engine.cli.app import emit
-from wijkboekhouding.engine.errors import UnknownArea
+from wijkboekhouding.engine.errors import UnknownArea, WijkboekhoudingError
 from wijkboekhouding.engine.ledger import Ledger
 from wijkboekhouding.engine.model import GEMEENTE, INHABITANTS
-from wijkboekhouding.engine.postings import in_period, period_bounds, postings_frame
+from wijkboekhouding.engine.postings import (
+    in_period,
+    known_at,
+    period_bounds,
+    postings_frame,
+)
 from wijkboekhouding.engine.postings import to_decimal as _to_decimal
 
 COLUMNS = (
@@ -39,6 +44,17 @@ COLUMNS = (
 EXTRA_META = ("taakveld", "taakveld-name", "iv3-kind", "allocation-key")
 TOTAL = "total"
 _CODE = re.compile(r"^(\d+)\.(\d+)([a-z]?)$")
+
+
+class OutsideGemeente(UnknownArea):
+    """A declared area that lies in no declared gemeente: no budget reaches it."""
+
+    def __init__(self, code: str) -> None:
+        WijkboekhoudingError.__init__(
+            self,
+            f"area {code!r} lies in no declared gemeente, so no public budget is"
+            " allocated to it; pick a buurt, wijk or gemeente",
+        )
 
 
 @dataclass(frozen=True)
@@ -80,15 +96,32 @@ def _gemeente_of(ledger: Ledger, area: str) -> str:
         members = ledger.registry.members(area)
         found = ledger.registry.ancestor_at(members[0], GEMEENTE) if members else None
     if found is None:
-        raise UnknownArea(area, "it lies in no declared gemeente")
+        raise OutsideGemeente(area)
     return found
 
 
-def costs_of(ledger: Ledger, area: str, period: str | None = None) -> Costs:
+def costs_of(
+    ledger: Ledger,
+    area: str,
+    period: str | None = None,
+    as_known_at: str | None = None,
+) -> Costs:
     """Public spending allocated to an area by taakveld, and per inhabitant.
+
+    This is the one table behind ``report --costs`` and the costs section of
+    the Fava page.
+
+    Args:
+      ledger: The loaded ledger (after the allocation plugin ran).
+      area: The code of a buurt, wijk or gemeente.
+      period: The period of the budget entries (all of them for None).
+      as_known_at: Only entries recorded until this ISO date or time count
+        (as ``report --as-known-at``); None for all.
 
     Raises:
       UnknownArea: the ledger does not declare the area.
+      OutsideGemeente: the area lies in no declared gemeente.
+      ValueError: ``as_known_at`` is not an ISO date or time.
     """
     registry = ledger.registry
     if area not in registry:
@@ -99,7 +132,8 @@ def costs_of(ledger: Ledger, area: str, period: str | None = None) -> Costs:
     gemeente_people = ledger.observations.value(registry, gemeente, INHABITANTS, on)
 
     # Sum the area's and the gemeente's postings per kind and taakveld.
-    frame = in_period(budget_frame(ledger), period)
+    known = known_at(budget_frame(ledger), as_known_at)
+    frame = in_period(known, period)
     scale = frame.attrs.get("scale", 0)
     inside = frame["area"].isin(registry.covered(area))
     in_gemeente = frame["area"].isin(registry.covered(gemeente))
@@ -145,7 +179,8 @@ def costs_of(ledger: Ledger, area: str, period: str | None = None) -> Costs:
             }
         )
     table = pd.DataFrame(rows, columns=list(COLUMNS))
-    notes = _notes(ledger, area, gemeente, frame, people)
+    entries = set(known["txn"]) if as_known_at else None
+    notes = _notes(ledger, area, gemeente, frame, people, entries)
     return Costs(area, gemeente, people, gemeente_people, table, notes)
 
 
@@ -155,8 +190,13 @@ def _notes(
     gemeente: str,
     frame: pd.DataFrame,
     people: Decimal | None,
+    entries: set[int] | None = None,
 ) -> tuple[str, ...]:
-    """What the reader should know: kept-whole taakvelden, missing buurten."""
+    """What the reader should know: kept-whole taakvelden, missing buurten.
+
+    ``entries`` holds the numbers of the entries known at the chosen time
+    (None for all).
+    """
     notes = []
     if people is None:
         notes.append(f"{area} has no {INHABITANTS} figure; per inhabitant is empty")
@@ -168,7 +208,9 @@ def _notes(
             codes = ", ".join(sorted(kept, key=taakveld_order))
             notes.append(f"not allocated below the gemeente, so not in {area}: {codes}")
     covered = ledger.registry.covered(area)
-    for entry in ledger.entries:
+    for number, entry in enumerate(ledger.entries):
+        if entries is not None and number not in entries:
+            continue
         missing = (getattr(entry, "meta", None) or {}).get("unallocated-buurten")
         if missing and (area == gemeente or any(b in covered for b in missing.split())):
             notes.append(
@@ -178,13 +220,33 @@ def _notes(
     return tuple(notes)
 
 
+def none_found(area: str, period: str | None, as_known_at: str | None) -> str:
+    """The note for an area without public spending in the period."""
+    when = (f" in {period}" if period else "") + (
+        f" as known at {as_known_at}" if as_known_at else ""
+    )
+    if as_known_at:
+        return f"no allocated public spending for {area}{when}"
+    return (
+        f"no allocated public spending for {area}{when}; import a begroting or"
+        " jaarrekening with `wijkboekhouding import iv3` and enable the"
+        " allocation plugin"
+    )
+
+
 def costs_report(
-    ledger: Ledger, area: str | None, period: str | None, fmt: str
+    ledger: Ledger,
+    area: str | None,
+    period: str | None,
+    fmt: str,
+    as_known_at: str | None = None,
 ) -> None:
     """Print the cost table of ``--area`` for ``report --costs``."""
     if not area:
         raise click.UsageError("--costs needs --area CODE (a buurt, wijk or gemeente)")
-    costs = costs_of(ledger, area, period)
+    costs = costs_of(ledger, area, period, as_known_at)
     emit(costs.table, fmt)
+    if costs.table.empty:
+        click.echo(f"note: {none_found(area, period, as_known_at)}", err=True)
     for note in costs.notes:
         click.echo(f"note: {note}", err=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -64,3 +66,33 @@ def test_the_arnhem_pilot_ledger_holds_the_allocated_begroting() -> None:
     afval = next(r for r in rows if r["taakveld"] == "7.3")
     # The same CBS households as the test fixture, so the same figures.
     assert (afval["amount"], afval["per_inhabitant"]) == ("652463.19", "192.47")
+
+
+def _recorded(path: Path) -> str:
+    """The one ``recorded`` stamp of the pilot's begroting entries."""
+    stamps = set(re.findall(r'recorded: "([^"]+)"', path.read_text(encoding="utf-8")))
+    assert len(stamps) == 1, stamps
+    return stamps.pop()
+
+
+def test_costs_as_known_at_count_only_what_was_recorded_by_then() -> None:
+    pilot = Path(__file__).parent.parent / "ledgers" / "arnhem"
+    stamp = _recorded(pilot / "begroting.beancount")
+    moment = datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    before = (moment - datetime.timedelta(seconds=1)).isoformat()
+    options = ("--costs", "--area", "BU02020211", "--period", "2024")
+    main = str(pilot / "main.beancount")
+
+    early = invoke("report", main, *options, "--as-known-at", before)
+    assert early.exit_code == 0, early.output
+    assert early.stdout == "(no postings match)\n"
+    assert early.stderr == (
+        f"note: no allocated public spending for BU02020211 in 2024 as known at"
+        f" {before}\n"
+    )
+
+    late = invoke("report", main, *options, "--as-known-at", stamp, "--format", "json")
+    assert late.exit_code == 0, late.output
+    afval = next(r for r in json.loads(late.stdout) if r["taakveld"] == "7.3")
+    assert (afval["amount"], afval["per_inhabitant"]) == ("652463.19", "192.47")
+    assert json.loads(late.stdout) == _costs(Path(main), "BU02020211")

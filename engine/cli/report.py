@@ -147,7 +147,7 @@ def report(
     use_snapshot = not (fresh or costs or as_known_at)
     loaded = open_ledger(ledger, require_clean=True, use_snapshot=use_snapshot)
     if costs:
-        costs_report(loaded, area, period, fmt)
+        costs_report(loaded, area, period, fmt, as_known_at)
         return
     check_level(loaded.registry, level)
     frame = select(loaded, period, as_known_at)

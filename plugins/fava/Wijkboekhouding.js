@@ -179,10 +179,40 @@ function breadcrumb(config, state, data, last) {
   return el("nav", { class: "wkb-breadcrumb" }, ...items);
 }
 
+/** What it costs to run the area (`report --costs`), or null without figures. */
+function costsSection(config, costs) {
+  if (!costs || !costs.rows.length) return null;
+  const t = config.texts;
+  const rows = costs.rows.map((row) => ({ ...row, taakveld: row.taakveld === "total" ? t.total : row.taakveld }));
+  const people = [
+    costs.inhabitants ? `${t.inhabitants} ${costs.name}: ${formatNumber(costs.inhabitants, config.language)}` : null,
+    costs.gemeente_inhabitants ? `${costs.gemeente_name}: ${formatNumber(costs.gemeente_inhabitants, config.language)}` : null,
+  ].filter((text) => text);
+  return el("section", { id: "wkb-costs-section" },
+    el("h3", { text: `${t.costs} (EUR)` }),
+    el("p", { class: "wkb-note", text: t.costs_note }),
+    people.length ? el("p", { class: "wkb-note", text: people.join("; ") }) : null,
+    table("wkb-costs", [
+      { key: "kind", label: t.kind },
+      { key: "taakveld", label: t.taakveld },
+      { key: "name", label: t.name },
+      { key: "allocation_key", label: t.allocation_key },
+      { key: "amount", label: t.amount, kind: "num" },
+      { key: "per_inhabitant", label: t.per_inhabitant, kind: "num" },
+      { key: "gemeente_amount", label: t.gemeente_amount, kind: "num" },
+      { key: "gemeente_per_inhabitant", label: t.gemeente_per_inhabitant, kind: "num" },
+    ], rows, config),
+    ...costs.notes.map((note) => el("p", { class: "wkb-note", text: note })),
+    csvLink(config, "costs", { area: costs.area }));
+}
+
 async function showArea(root, config, state) {
   const t = config.texts;
   const params = { area: state.area, unit: state.unit, depth: state.depth };
+  // The costs section is optional: without budget figures it is left out.
+  const costsLoading = fetchJson(endpointUrl("costs", { area: state.area })).catch(() => null);
   const data = await fetchJson(endpointUrl("area", params));
+  const costs = costsSection(config, await costsLoading);
   const csv = (name) => csvLink(config, "area", { ...params, table: name });
   const figureLink = (kind) => (row) => pageUrl({ area: data.area, unit: state.unit, figure: `${kind}:${row.account}` });
   const sankey = el("div", { id: "wkb-sankey", class: "wkb-chart" });
@@ -214,6 +244,7 @@ async function showArea(root, config, state) {
       { key: "year", label: t.year },
       ...FLOW_COLUMNS.map((key) => ({ key, label: t[key], kind: "num" })),
     ], data.trend, config), csv("trend")),
+    ...(costs ? [costs] : []),
   );
   await drawCharts(config, data, sankey, capitals);
 }

@@ -15,6 +15,9 @@ and advanced filters keep, so the area table equals ``wijkboekhouding report
   sub-areas, trend and Sankey links (``table=NAME`` picks one as CSV);
 - ``postings?area=CODE&figure=inflow&unit=EUR``: the postings behind a
   figure, with the part each counts;
+- ``costs?area=CODE``: public spending allocated to the area by taakveld,
+  the table of ``wijkboekhouding report --costs`` for the time filter's
+  period (``as_known_at`` as the report's ``--as-known-at``);
 - ``plotly.min.js``: the charting library from the plotly wheel.
 
 Each takes Fava's ``time``, ``account`` and ``filter`` parameters, and
@@ -28,6 +31,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import plotly
 from fava.context import g
 from fava.core.filters import TimeFilterParseError
@@ -35,6 +39,9 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import Response, request, send_file
 
+from wijkboekhouding.engine.cli.app import plain
+from wijkboekhouding.engine.costs import COLUMNS, Costs, OutsideGemeente, costs_of
+from wijkboekhouding.engine.errors import UnknownArea
 from wijkboekhouding.engine.projection import check_level
 from wijkboekhouding.plugins.fava import figures
 from wijkboekhouding.plugins.fava.figures import Scope
@@ -92,23 +99,32 @@ class Wijkboekhouding(FavaExtensionBase):
         args = request.args
         return (args.get("account", ""), args.get("filter", ""), args.get("time", ""))
 
+    def dates(self) -> tuple[datetime.date, datetime.date]:
+        """The first day and the day after the last of Fava's time filter."""
+        time = request.args.get("time", "")
+        fiscal_year_end = self.ledger.fava_options.fiscal_year_end
+        begin, end = parse_date(time, fiscal_year_end)
+        if begin is None or end is None:
+            raise TimeFilterParseError(time)
+        return begin, end
+
     def scope(self) -> Scope:
         """The postings this request looks at."""
-        account, advanced, time = self.filters()
-
-        def dates() -> tuple[datetime.date, datetime.date]:
-            fiscal_year_end = self.ledger.fava_options.fiscal_year_end
-            begin, end = parse_date(time, fiscal_year_end)
-            if begin is None or end is None:
-                raise TimeFilterParseError(time)
-            return begin, end
-
+        account, advanced, _ = self.filters()
         return self.view().scope(
             self.filters(),
             lambda: g.filtered.entries,
             lambda: self.ledger.get_filtered(account=account, filter=advanced).entries,
-            dates,
+            self.dates,
         )
+
+    def period(self) -> str | None:
+        """Fava's time filter as a report period (``2024-01-01..2024-12-31``)."""
+        if not request.args.get("time"):
+            return None
+        begin, end = self.dates()
+        last = end - datetime.timedelta(days=1)
+        return f"{begin.isoformat()}..{last.isoformat()}"
 
     def unit(self, scope: Scope) -> str:
         """The unit asked for, by default the first unit of the ledger."""
@@ -230,6 +246,53 @@ class Wijkboekhouding(FavaExtensionBase):
                 "count": len(table),
                 "rows": records(table.head(POSTINGS_SHOWN)),
                 "journal_filter": journal_filter(table),
+            }
+        )
+
+    @extension_endpoint
+    @answers_bad_requests
+    def costs(self) -> Response:
+        """Public spending allocated to one area: ``report --costs``'s table.
+
+        Only Fava's time filter applies (as ``--period``); the account and
+        advanced filters do not, as the report has no such options.
+        """
+        ledger = self.view().ledger
+        registry = ledger.registry
+        code = argument("area")
+        area = registry.get(code)
+        if area is None:
+            raise UnknownArea(code, "pick an area from the table of its level")
+        period = self.period()
+        as_known_at = request.args.get("as_known_at") or None
+        try:
+            costs = self.view().memo(
+                ("costs", code, period, as_known_at),
+                lambda: costs_of(ledger, code, period, as_known_at),
+            )
+        except OutsideGemeente as outside:
+            # A group across gemeenten: say so on the page, not as an error.
+            costs = Costs(code, "", None, None, pd.DataFrame(columns=list(COLUMNS)), ())
+            notes = [str(outside)]
+        else:
+            notes = list(costs.notes)
+        table = costs.table
+        if wants_csv():
+            return csv_response(table, f"{code}-costs")
+        return json_response(
+            {
+                "area": code,
+                "name": area.name,
+                "gemeente": costs.gemeente or None,
+                "gemeente_name": registry.name(costs.gemeente)
+                if costs.gemeente
+                else None,
+                "period": period,
+                "as_known_at": as_known_at,
+                "inhabitants": plain(costs.inhabitants),
+                "gemeente_inhabitants": plain(costs.gemeente_inhabitants),
+                "notes": notes,
+                "rows": records(table),
             }
         )
 

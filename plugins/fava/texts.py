@@ -66,6 +66,19 @@ ENGLISH: Final = {
     "no_postings": "No postings match the filters.",
     "error": "Error",
     "per_inhabitant_note": "Inhabitants at the end of the period, where observed.",
+    "costs": "Costs of running this area",
+    "costs_note": (
+        "Public spending of the gemeente by taakveld (Iv3), allocated to this"
+        " area by the allocation keys, beside the gemeente's average per"
+        " inhabitant: the table of `wijkboekhouding report --costs`. Only"
+        " Fava's time filter applies."
+    ),
+    "kind": "Kind",
+    "taakveld": "Taakveld",
+    "allocation_key": "Allocation key",
+    "per_inhabitant": "Per inhabitant",
+    "gemeente_amount": "Gemeente",
+    "gemeente_per_inhabitant": "Gemeente per inhabitant",
     "financieel": "financial",
     "natuurlijk": "natural",
     "gebouwd": "built",
@@ -135,6 +148,19 @@ DUTCH: Final = {
     "per_inhabitant_note": (
         "Inwoners aan het eind van de periode, voor zover waargenomen."
     ),
+    "costs": "Kosten van dit gebied",
+    "costs_note": (
+        "Publieke uitgaven van de gemeente per taakveld (Iv3), met de"
+        " verdeelsleutels aan dit gebied toegerekend, naast het gemiddelde van"
+        " de gemeente per inwoner: de tabel van `wijkboekhouding report"
+        " --costs`. Alleen het tijdfilter van Fava telt."
+    ),
+    "kind": "Soort",
+    "taakveld": "Taakveld",
+    "allocation_key": "Verdeelsleutel",
+    "per_inhabitant": "Per inwoner",
+    "gemeente_amount": "Gemeente",
+    "gemeente_per_inhabitant": "Gemeente per inwoner",
     "financieel": "financieel",
     "natuurlijk": "natuurlijk",
     "gebouwd": "gebouwd",
