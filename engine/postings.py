@@ -122,24 +122,25 @@ def postings_frame(
     columns = list(COLUMNS) + [key.replace("-", "_") for key in extra_meta]
     frame = pd.DataFrame.from_records(rows, columns=columns)
     frame["date"] = pd.to_datetime(frame["date"])
-    scale = _scale(frame["amount"])
+    places = _places(frame["amount"], frame["unit"])
+    scale = max(places.values(), default=0)
     frame["q"] = _scaled(frame["amount"], scale)
     frame.attrs["scale"] = scale
     frame.attrs["seals"] = seals
-    frame.attrs["places"] = {
-        str(unit): _scale(amounts) for unit, amounts in frame.groupby("unit")["amount"]
-    }
+    frame.attrs["places"] = places
     return frame
 
 
-def _scale(amounts: pd.Series) -> int:
-    """The number of decimal places needed to hold every amount exactly."""
-    if amounts.empty:
-        return 0
-    scale = 0
-    for exponent in {int(a.as_tuple().exponent) for a in amounts}:
-        scale = max(scale, -exponent)
-    return min(scale, MAX_SCALE)
+def _places(amounts: pd.Series, units: pd.Series) -> dict[str, int]:
+    """Per unit, the decimal places needed to hold every amount exactly."""
+    exponents: dict[str, int] = {}
+    for amount, unit in zip(amounts.tolist(), units.tolist(), strict=True):
+        exponent = amount.as_tuple().exponent
+        if exponent < exponents.get(unit, 0):
+            exponents[unit] = exponent
+        elif unit not in exponents:
+            exponents[unit] = min(exponent, 0)
+    return {str(unit): min(-e, MAX_SCALE) for unit, e in exponents.items()}
 
 
 def _scaled(amounts: pd.Series, scale: int) -> pd.Series:
