@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -192,3 +195,37 @@ def test_an_unparsable_ledger_is_reported_by_line(tmp_path: Path) -> None:
         f"Error: the ledger has 1 error(s); run `wijkboekhouding check {path}`"
     )
     assert "Traceback" not in checked.stderr + reported.stderr
+
+
+def test_serve_prints_the_address_of_our_page_and_fava_answers_it(
+    demo_ledger: Path,
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [WB, "serve", str(demo_ledger), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline().strip()
+        slug = "wijkboekhouding-spijkerkwartier"
+        url = f"http://127.0.0.1:{port}/{slug}/extension/Wijkboekhouding/"
+        assert first == f"Wijkboekhouding: {url}"
+        status = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    status = answer.status
+                    page = answer.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200
+        assert "Wijkboekhouding" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

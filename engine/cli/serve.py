@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 import click
+from fava.cli import main as fava_main
 from fava.util import slugify
 
 from wijkboekhouding.engine.cli.app import open_ledger
@@ -26,5 +24,6 @@ def serve(ledger: str, port: int, host: str) -> None:
     loaded = open_ledger(ledger)  # a missing or unreadable file fails here, clearly
     title = str(loaded.options.get("title") or "")
     click.echo(f"Wijkboekhouding: {page_url(host, port, title, ledger)}")
-    fava = [sys.executable, "-m", "fava", "--host", host, "--port", str(port), ledger]
-    os.execv(sys.executable, fava)
+    fava_main.main(
+        args=["--host", host, "--port", str(port), ledger], prog_name="fava"
+    )
