@@ -15,6 +15,7 @@ import click
 
 from wijkboekhouding.engine.cli.app import TrappingGroup
 from wijkboekhouding.engine.cli.audit import correct, history, seal, verify
+from wijkboekhouding.engine.cli.export import export
 from wijkboekhouding.engine.cli.ledger_commands import areas, check, new
 from wijkboekhouding.engine.cli.report import report
 from wijkboekhouding.engine.cli.serve import serve
@@ -40,7 +41,18 @@ def import_group() -> None:
     """Append entries from outside data (CBS, budgets, tables, bank statements)."""
 
 
-for command in (new, check, areas, report, serve, correct, seal, verify, history):
+for command in (
+    new,
+    check,
+    areas,
+    report,
+    export,
+    serve,
+    correct,
+    seal,
+    verify,
+    history,
+):
     cli.add_command(command)
 
 
