@@ -15,6 +15,7 @@ from wijkboekhouding.engine.errors import UnknownArea
 from wijkboekhouding.engine.ledger import Ledger
 from wijkboekhouding.engine.model import INHABITANTS
 from wijkboekhouding.engine.postings import in_period, known_at, period_bounds
+from wijkboekhouding.engine.privacy import suppress
 from wijkboekhouding.engine.projection import balances, check_level, flows_by_area
 
 FLOW_COLUMNS = (
@@ -124,6 +125,13 @@ def within(
     "--fresh", is_flag=True, help="Load the ledger afresh, ignoring its snapshot."
 )
 @click.option(
+    "--min-inhabitants",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Blank the figures of areas with fewer inhabitants (0: show all).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "json"]),
@@ -140,6 +148,7 @@ def report(
     as_known_at: str | None,
     costs: bool,
     fresh: bool,
+    min_inhabitants: int,
     fmt: str,
 ) -> None:
     """Balances or flows of every area at a level."""
@@ -155,4 +164,15 @@ def report(
         table = flows_table(loaded, frame, level, unit or "EUR", period)
     else:
         table = balances(frame, loaded.registry, level, by=by, unit=unit)
-    emit(within(loaded.registry, table, area), fmt)
+    table = within(loaded.registry, table, area)
+    private = suppress(
+        table,
+        loaded.registry,
+        loaded.observations,
+        min_inhabitants,
+        reference_date(period),
+    )
+    emit(private.table, fmt)
+    note = private.note()
+    if note:
+        click.echo(f"note: {note}", err=True)
