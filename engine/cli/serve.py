@@ -24,6 +24,4 @@ def serve(ledger: str, port: int, host: str) -> None:
     loaded = open_ledger(ledger)  # a missing or unreadable file fails here, clearly
     title = str(loaded.options.get("title") or "")
     click.echo(f"Wijkboekhouding: {page_url(host, port, title, ledger)}")
-    fava_main.main(
-        args=["--host", host, "--port", str(port), ledger], prog_name="fava"
-    )
+    fava_main.main(args=["--host", host, "--port", str(port), ledger], prog_name="fava")
