@@ -207,14 +207,25 @@ class AreaRegistry:
         """The codes at the standard levels (buurt, wijk, gemeente) above an area."""
         key = AreaCode(code)
         cached = self._standard.get(key)
-        if cached is None:
-            cached = {}
-            for level in STANDARD_LEVELS:
-                found = self.ancestor_at(code, level)
-                if found is not None:
-                    cached[level] = found
-            self._standard[key] = cached
-        return cached
+        if cached is not None:
+            return cached
+
+        # Walk up to the nearest area already known, then fill in downwards,
+        # so that a whole tree costs one step per area.
+        chain: list[Area] = []
+        area = self._areas.get(key)
+        while area is not None and area.code not in self._standard:
+            if area in chain:
+                break  # a cycle; reported by _check
+            chain.append(area)
+            area = self._areas.get(area.parent) if area.parent else None
+        above = self._standard.get(area.code, {}) if area is not None else {}
+        for area in reversed(chain):
+            own = dict(above)
+            if area.level in STANDARD_LEVELS:
+                own[area.level] = area.code
+            self._standard[area.code] = above = own
+        return self._standard.get(key, {})
 
     def descendants(self, code: str) -> list[AreaCode]:
         """Every area below ``code`` (for a group: its members and theirs)."""
