@@ -229,3 +229,16 @@ def test_serve_prints_the_address_of_our_page_and_fava_answers_it(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_table_report_says_whose_boundaries_its_areas_follow(
+    demo_ledger: Path,
+) -> None:
+    buurten = CliRunner().invoke(
+        cli, ["report", str(demo_ledger), "--level", "buurt", "--period", "2024"]
+    )
+    assert buurten.output.splitlines()[-1] == "Boundaries: CBS 2024 (3 areas)"
+    streets = CliRunner().invoke(cli, ["report", str(demo_ledger), "--level", "straat"])
+    assert streets.output.splitlines()[-1] == (
+        "Boundaries: declared in the ledger (1 areas)"
+    )

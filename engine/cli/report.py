@@ -86,6 +86,23 @@ def _round(value: Decimal, places: str) -> Decimal:
     return value.quantize(Decimal(places), rounding=ROUND_HALF_EVEN)
 
 
+def boundaries(registry: AreaRegistry, codes: pd.Series) -> str:
+    """Say whose boundaries the areas of a report follow."""
+    years: dict[str, int] = {}
+    by_hand = 0
+    for code in dict.fromkeys(codes):
+        area = registry.get(str(code))
+        year = area.meta.get("cbs-year") if area is not None else None
+        if year is None:
+            by_hand += 1
+        else:
+            years[str(year)] = years.get(str(year), 0) + 1
+    parts = [f"CBS {year} ({count} areas)" for year, count in sorted(years.items())]
+    if by_hand:
+        parts.append(f"declared in the ledger ({by_hand} areas)")
+    return "Boundaries: " + "; ".join(parts)
+
+
 def within(
     registry: AreaRegistry, table: pd.DataFrame, area: str | None
 ) -> pd.DataFrame:
@@ -173,6 +190,8 @@ def report(
         reference_date(period),
     )
     emit(private.table, fmt)
+    if fmt == "table" and not private.table.empty:
+        click.echo(boundaries(loaded.registry, private.table["area"]))
     note = private.note()
     if note:
         click.echo(f"note: {note}", err=True)
