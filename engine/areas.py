@@ -12,8 +12,9 @@ Every area is declared once in the ledger::
 
 Official areas (gemeente, wijk, buurt) and finer ones (a street, a block)
 have one parent; a group names its members instead.  Optional metadata:
-``valid-until`` (the last date the boundaries hold; the declaration's own
-date is the first) and ``cbs-year`` (the CBS year of the boundaries).
+``valid-from`` and ``valid-until`` (the first and last date the area's
+boundaries hold; a posting dated outside them is an error) and ``cbs-year``
+(the CBS year of the boundaries).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def area_from_entry(entry: data.Custom) -> Area | LedgerError:
         AreaCode(m) for m in _SPLIT.split(str(meta.get("members", ""))) if m
     )
     parent = meta.get("parent")
+    valid_from = meta.get("valid-from")
     valid_until = meta.get("valid-until")
     return Area(
         code=AreaCode(values[0]),
@@ -83,7 +85,7 @@ def area_from_entry(entry: data.Custom) -> Area | LedgerError:
         level=Level(level),
         parent=AreaCode(str(parent)) if parent else None,
         members=members,
-        valid_from=entry.date,
+        valid_from=valid_from if isinstance(valid_from, datetime.date) else None,
         valid_until=valid_until if isinstance(valid_until, datetime.date) else None,
         meta=meta,
     )

@@ -37,6 +37,7 @@ sector or counterparty area.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from beancount.core import data
@@ -146,6 +147,11 @@ class _Enricher:
         account_sector = self.declared.account_sector
         value_type_of = self.declared.value_type
         value_types = _VALUE_TYPES
+        bounded: dict[str, tuple[datetime.date | None, datetime.date | None]] = {
+            area.code: (area.valid_from, area.valid_until)
+            for area in self.registry
+            if area.valid_from is not None or area.valid_until is not None
+        }
         transaction = data.Transaction
         for entry in entries:
             if type(entry) is not transaction:
@@ -164,6 +170,8 @@ class _Enricher:
                 extra = area_meta.get(area) if area is not None else None
                 if extra is not None:
                     meta.update(extra)
+                    if area in bounded:
+                        self.validity_problem(entry, meta, area, bounded[area])
                 else:
                     self.area_problem(entry, meta, account, area)
 
@@ -207,6 +215,27 @@ class _Enricher:
                     txn,
                 )
             )
+
+    def validity_problem(
+        self,
+        txn: data.Transaction,
+        meta: dict[str, Any],
+        area: str,
+        bounds: tuple[datetime.date | None, datetime.date | None],
+    ) -> None:
+        """Report a posting dated outside the validity of its area."""
+        start, end = bounds
+        if (start is None or txn.date >= start) and (end is None or txn.date <= end):
+            return
+        span = f"{start or '…'} until {end or '…'}"
+        self.errors.append(
+            error_at(
+                _where(meta, txn),
+                f"area {area} holds from {span}, but the posting is dated"
+                f" {txn.date}; use the area whose boundaries held then",
+                txn,
+            )
+        )
 
     def value_type_problem(
         self,

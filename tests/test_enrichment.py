@@ -217,3 +217,32 @@ def test_bean_query_groups_by_wijk_with_exact_figures(demo_ledger: Path) -> None
         "WK020202,BU02020210, 600.00",
         "WK020202,BU02020211,1828.55",
     ]
+
+
+def test_a_posting_outside_its_areas_validity_is_an_error(
+    make_ledger: Callable[[str], Path],
+) -> None:
+    path = make_ledger(
+        ACCOUNTS
+        + """
+2024-01-01 custom "area" "BU02020299" "Oude buurt"
+  level: "buurt"
+  parent: "WK020202"
+  valid-until: 2024-06-30
+2024-06-30 * "Laatste dag"
+  Expenses:Groen            10.00 EUR
+    area: "BU02020299"
+  Equity:Opening
+2024-07-01 * "Te laat"
+  Expenses:Groen            10.00 EUR
+    area: "BU02020299"
+  Equity:Opening
+"""
+    )
+    _, errors = load(path)
+    lines = path.read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "Te laat" in text) + 1
+    assert errors == [
+        f"{path}:{line}: area BU02020299 holds from … until 2024-06-30, but the"
+        " posting is dated 2024-07-01; use the area whose boundaries held then"
+    ]
