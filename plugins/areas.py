@@ -32,7 +32,12 @@ declaration; the sector from the account's ``open`` directive.  Postings
 that Beancount filled in itself are treated the same.  Problems come back as
 error records: an unknown area, a missing area on an Assets, Liabilities,
 Income or Expenses posting (Equity may be area-less), an unknown value type,
-sector or counterparty area.
+sector or counterparty area, a posting dated outside its area's validity.
+
+With the configuration ``"tags"`` (``plugin "wijkboekhouding.plugins.areas"
+"tags"``) each transaction also gets the codes of its postings' buurten,
+wijken and gemeenten as tags, for Fava's tag filter.  That filter keeps
+whole transactions, so exact per-area figures still come from our reports.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from wijkboekhouding.engine.model import (
     META_SECTOR,
     META_VALUE_TYPE,
     SECTORS,
+    STANDARD_LEVELS,
     VALUE_TYPES,
 )
 
@@ -99,7 +105,7 @@ def _bad_choice(
 
 
 def enrich(
-    entries: list[data.Directive], options_map: dict[str, Any]
+    entries: list[data.Directive], options_map: dict[str, Any], config: str = ""
 ) -> tuple[list[data.Directive], list[LedgerError]]:
     """Enrich every posting; return the new entries and the problems found."""
     registry, errors = AreaRegistry.from_entries(entries)
@@ -115,7 +121,36 @@ def enrich(
         area_meta[area.code] = extra
 
     _Enricher(registry, declared, area_meta, errors).run(entries)
+    if config.strip() == "tags":
+        return _with_area_tags(entries), errors
+    if config.strip():
+        errors.append(
+            error_at(
+                {"filename": "<plugin>", "lineno": 0},
+                f"unknown configuration {config!r} of the areas plugin; leave it"
+                ' out, or give "tags" to tag transactions with their areas',
+            )
+        )
     return entries, errors
+
+
+def _with_area_tags(entries: list[data.Directive]) -> list[data.Directive]:
+    """Tag each transaction with the standard-level areas of its postings."""
+    levels = STANDARD_LEVELS
+    tagged: list[data.Directive] = []
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            codes = {
+                posting.meta[level]
+                for posting in entry.postings
+                if posting.meta
+                for level in levels
+                if level in posting.meta
+            }
+            if codes:
+                entry = entry._replace(tags=(entry.tags or frozenset()) | codes)
+        tagged.append(entry)
+    return tagged
 
 
 class _Enricher:

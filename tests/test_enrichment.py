@@ -10,6 +10,7 @@ from pathlib import Path
 
 from beancount import loader
 from beancount.core import data
+from ledger_support import HEADER
 
 from wijkboekhouding.engine.errors import format_error
 
@@ -246,3 +247,41 @@ def test_a_posting_outside_its_areas_validity_is_an_error(
         f"{path}:{line}: area BU02020299 holds from … until 2024-06-30, but the"
         " posting is dated 2024-07-01; use the area whose boundaries held then"
     ]
+
+
+def test_with_the_tags_option_transactions_carry_their_areas_as_tags(
+    make_ledger: Callable[[str], Path],
+) -> None:
+    header = HEADER.replace(
+        'plugin "wijkboekhouding.plugins.areas"',
+        'plugin "wijkboekhouding.plugins.areas" "tags"',
+    )
+    path = make_ledger(
+        ACCOUNTS
+        + """
+2024-03-01 * "Geveltuinen" #groen
+  Assets:Vereniging:Bank  -100.00 EUR
+  Expenses:Groen           100.00 EUR
+    area: "BU02020210"
+""",
+        header=header,
+    )
+    (txn,), errors = load(path)
+    assert errors == []
+    assert txn.tags == {"groen", "BU02020210", "BU02020211", "WK020202", "GM0202"}
+
+
+def test_without_the_tags_option_no_tags_are_added(
+    make_ledger: Callable[[str], Path],
+) -> None:
+    path = make_ledger(
+        ACCOUNTS
+        + """
+2024-03-01 * "Geveltuinen"
+  Assets:Vereniging:Bank  -100.00 EUR
+  Expenses:Groen           100.00 EUR
+    area: "BU02020210"
+"""
+    )
+    (txn,), _ = load(path)
+    assert txn.tags == frozenset()
