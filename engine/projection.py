@@ -145,10 +145,17 @@ def group_key(frame: pd.DataFrame, by: str) -> pd.Series:
             raise ValueError(f"cannot group by {by!r}; use account:N with N >= 1")
         depth = int(depth_text)
         return frame["account"].map(lambda a: ":".join(a.split(":")[:depth]))
-    columns = {"value-type": "value_type", "sector": "sector", "unit": "unit"}
+    columns = {
+        "value-type": "value_type",
+        "sector": "sector",
+        "unit": "unit",
+        "method": "method",
+        "source": "source",
+    }
     if by not in columns:
         raise ValueError(
-            f"cannot group by {by!r}; use account:N, value-type, sector, unit or flows"
+            f"cannot group by {by!r}; use account:N, value-type, sector, unit,"
+            " method, source or flows"
         )
     return frame[columns[by]].fillna("-")
 

@@ -153,8 +153,8 @@ def test_report_of_a_group_of_buurten_in_hours(demo_ledger: Path) -> None:
         ),
         (
             ["report", "LEDGER", "--by", "kleur"],
-            "Error: cannot group by 'kleur'; use account:N, value-type, sector, unit"
-            " or flows",
+            "Error: cannot group by 'kleur'; use account:N, value-type, sector, unit,"
+            " method, source or flows",
         ),
         (
             ["report", "LEDGER", "--area", "BU99999999"],
@@ -242,3 +242,29 @@ def test_a_table_report_says_whose_boundaries_its_areas_follow(
     assert streets.output.splitlines()[-1] == (
         "Boundaries: declared in the ledger (1 areas)"
     )
+
+
+def test_measured_and_estimated_figures_can_be_shown_apart(demo_ledger: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            str(demo_ledger),
+            "--level",
+            "buurt",
+            "--by",
+            "method",
+            "--unit",
+            "BOOM",
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    # The tree count is the one entry that says it was measured.
+    assert result.output.splitlines() == [
+        "area,name,key,unit,amount",
+        "BU02020210,Hommelstraat,measured,BOOM,38",
+        "BU02020211,Spijkerbuurt,measured,BOOM,61",
+        "BU02020212,Boulevardwijk,measured,BOOM,45",
+    ]

@@ -127,7 +127,7 @@ def within(
     "by",
     default="account:1",
     show_default=True,
-    help="account:N, value-type, sector, unit, or flows.",
+    help="account:N, value-type, sector, unit, method, source, or flows.",
 )
 @click.option("--period", help="2024, 2024-03, 2024-03-15 or a range 2023..2024.")
 @click.option(
