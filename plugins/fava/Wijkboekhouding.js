@@ -2,11 +2,14 @@
 // The Wijkboekhouding page: draws tables and charts from the extension's
 // JSON endpoints.  Page state lives in the URL (level, area, unit, figure),
 // so every link is a normal Fava link and the browser's back button works.
-// Fava's own filters (time, account, filter) are forwarded to every request,
-// because requests made from here do not carry them by themselves.
+// Fava's own filters (time, account, filter) and our "as known at" time are
+// forwarded to every request, because requests made from here do not carry
+// them by themselves; links within the page keep them in the URL.
 
 const NAME = "Wijkboekhouding";
 const FILTERS = ["time", "account", "filter"];
+const KNOWN_AT = "as_known_at";
+const FORWARDED = [...FILTERS, KNOWN_AT];
 const PAGE_STATE = ["level", "area", "unit", "figure", "depth"];
 const FLOW_COLUMNS = ["inflow", "outflow", "internal", "net"];
 const CAPITALS = [
@@ -36,7 +39,7 @@ function ledgerBase() {
 }
 
 /** Query parameters: Fava's filters of this page plus `params`. */
-function query(params, keep = FILTERS) {
+function query(params, keep = FORWARDED) {
   const here = new URLSearchParams(window.location.search);
   const result = new URLSearchParams();
   for (const key of keep) {
@@ -49,7 +52,7 @@ function query(params, keep = FILTERS) {
   return result;
 }
 
-/** The address of one of our endpoints, with Fava's filters forwarded. */
+/** The address of one of our endpoints, with the filters forwarded. */
 function endpointUrl(name, params) {
   return `${pageBase()}${name}?${query(params)}`;
 }
@@ -63,6 +66,59 @@ function pageUrl(state) {
   }
   const text = params.toString();
   return text ? `${pageBase()}?${text}` : pageBase();
+}
+
+/** This page with another "as known at" time (none for ""). */
+function knownAtUrl(value) {
+  const params = new URLSearchParams(window.location.search);
+  if (value) params.set(KNOWN_AT, value);
+  else params.delete(KNOWN_AT);
+  const text = params.toString();
+  return text ? `${pageBase()}?${text}` : pageBase();
+}
+
+/** Go to an address through Fava's router, as a click on a link would. */
+function follow(href) {
+  const anchor = link(href, "");
+  anchor.hidden = true;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+}
+
+/** The "as known at" input: Enter (or leaving the field) applies it. */
+function knownAtControl(config) {
+  const t = config.texts;
+  const current = new URLSearchParams(window.location.search).get(KNOWN_AT) ?? "";
+  const input = el("input", {
+    id: "wkb-as-known-at",
+    type: "text",
+    size: 20,
+    placeholder: "2025-03-01",
+    title: t.as_known_at_help,
+    "aria-label": t.as_known_at,
+  });
+  input.value = current;
+  let applied = false;
+  const apply = () => {
+    const value = input.value.trim();
+    if (applied || value === current) return;
+    applied = true;
+    follow(knownAtUrl(value));
+  };
+  const form = el("form", { class: "wkb-known-at" }, el("label", { for: "wkb-as-known-at", text: `${t.as_known_at}: ` }), input);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    apply();
+  });
+  input.addEventListener("change", apply);
+  return form;
+}
+
+/** The line saying the figures are as known at a time, or null. */
+function knownAtNote(config, data) {
+  if (!data.as_known_at) return null;
+  return el("p", { id: "wkb-known-at-note", class: "wkb-note", text: `${config.texts.as_known_at_note} ${data.as_known_at}.` });
 }
 
 async function fetchJson(url) {
@@ -164,8 +220,11 @@ async function showLevel(root, config, state) {
     ? table("wkb-areas", flowColumns(config, state, state.level), data.rows, config)
     : el("p", { text: t.no_postings });
   root.replaceChildren(
-    choices(t.level, config.levels, state.level, (level) => pageUrl({ level, unit: state.unit })),
-    choices(t.unit, config.units, state.unit, (unit) => pageUrl({ level: state.level, unit })),
+    el("div", { class: "wkb-controls" },
+      choices(t.level, config.levels, state.level, (level) => pageUrl({ level, unit: state.unit })),
+      choices(t.unit, config.units, state.unit, (unit) => pageUrl({ level: state.level, unit })),
+      knownAtControl(config)),
+    knownAtNote(config, data) ?? "",
     section(`${t.areas_at} ${state.level} (${state.unit})`, rows,
       csvLink(config, "areas", { level: state.level, unit: state.unit }),
       el("p", { class: "wkb-note", text: t.per_inhabitant_note })),
@@ -220,7 +279,10 @@ async function showArea(root, config, state) {
   const own = data.flows ? [data.flows] : [];
   root.replaceChildren(
     breadcrumb(config, state, data, `${data.name} (${data.area}, ${data.level})`),
-    choices(t.unit, config.units, state.unit, (unit) => pageUrl({ area: data.area, unit })),
+    el("div", { class: "wkb-controls" },
+      choices(t.unit, config.units, state.unit, (unit) => pageUrl({ area: data.area, unit })),
+      knownAtControl(config)),
+    knownAtNote(config, data) ?? "",
     section(`${data.name} (${state.unit})`, table("wkb-flows", flowColumns(config, state, data.level), own, config), csv("flows")),
     el("div", { class: "wkb-charts" }, sankey, capitals),
     section(t.income_by_source, table("wkb-income", [
@@ -262,6 +324,8 @@ async function showPostings(root, config, state) {
   const areaPage = link(pageUrl({ area: data.area, unit: state.unit }), `${data.name} (${data.area})`);
   root.replaceChildren(
     breadcrumb(config, state, { level: data.level, ancestors: [] }, areaPage),
+    el("div", { class: "wkb-controls" }, knownAtControl(config)),
+    knownAtNote(config, data) ?? "",
     section(`${t.postings}: ${what} (${data.unit})`,
       el("p", {}, `${t.total}: `, el("strong", { id: "wkb-total", "data-value": data.total, text: formatNumber(data.total, config.language) })),
       el("p", {}, journal),
@@ -350,7 +414,11 @@ async function render() {
     else await showLevel(root, config, state);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    root.replaceChildren(el("p", { class: "wkb-error", text: `${config.texts.error}: ${message}` }));
+    // Keep the "as known at" input, so that a bad time can be corrected.
+    root.replaceChildren(
+      el("div", { class: "wkb-controls" }, knownAtControl(config)),
+      el("p", { class: "wkb-error", text: `${config.texts.error}: ${message}` }),
+    );
   }
   root.setAttribute("data-ready", "true");
 }

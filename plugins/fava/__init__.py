@@ -17,11 +17,12 @@ and advanced filters keep, so the area table equals ``wijkboekhouding report
   figure, with the part each counts;
 - ``costs?area=CODE``: public spending allocated to the area by taakveld,
   the table of ``wijkboekhouding report --costs`` for the time filter's
-  period (``as_known_at`` as the report's ``--as-known-at``);
+  period;
 - ``plotly.min.js``: the charting library from the plotly wheel.
 
-Each takes Fava's ``time``, ``account`` and ``filter`` parameters, and
-``format=csv`` for a download.
+Each takes Fava's ``time``, ``account`` and ``filter`` parameters,
+``as_known_at`` (an ISO date or time: only events recorded until then count,
+as with ``report --as-known-at``), and ``format=csv`` for a download.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from flask import Response, request, send_file
 from wijkboekhouding.engine.cli.app import plain
 from wijkboekhouding.engine.costs import COLUMNS, Costs, OutsideGemeente, costs_of
 from wijkboekhouding.engine.errors import UnknownArea
+from wijkboekhouding.engine.postings import normalise_time
 from wijkboekhouding.engine.projection import check_level
 from wijkboekhouding.plugins.fava import figures
 from wijkboekhouding.plugins.fava.figures import Scope
@@ -108,6 +110,19 @@ class Wijkboekhouding(FavaExtensionBase):
             raise TimeFilterParseError(time)
         return begin, end
 
+    def as_known_at(self) -> str | None:
+        """The ``as_known_at`` parameter (None when not given), checked.
+
+        Raises:
+          ValueError: it is not an ISO date or time (``normalise_time``'s
+            message, answered with a 400).
+        """
+        when = request.args.get("as_known_at", "").strip()
+        if not when:
+            return None
+        normalise_time(when)
+        return when
+
     def scope(self) -> Scope:
         """The postings this request looks at."""
         account, advanced, _ = self.filters()
@@ -116,6 +131,7 @@ class Wijkboekhouding(FavaExtensionBase):
             lambda: g.filtered.entries,
             lambda: self.ledger.get_filtered(account=account, filter=advanced).entries,
             self.dates,
+            self.as_known_at(),
         )
 
     def period(self) -> str | None:
@@ -163,7 +179,7 @@ class Wijkboekhouding(FavaExtensionBase):
         check_level(scope.ledger.registry, level)
         unit = self.unit(scope)
         table = self.view().memo(
-            ("areas", self.filters(), level, unit),
+            ("areas", self.filters(), self.as_known_at(), level, unit),
             lambda: figures.area_table(scope, level, unit),
         )
         if wants_csv():
@@ -173,6 +189,7 @@ class Wijkboekhouding(FavaExtensionBase):
                 "level": level,
                 "unit": unit,
                 "period": scope.period,
+                "as_known_at": self.as_known_at(),
                 "rows": records(table),
             }
         )
@@ -208,6 +225,7 @@ class Wijkboekhouding(FavaExtensionBase):
                 "level": area.level,
                 "unit": unit,
                 "period": scope.period,
+                "as_known_at": self.as_known_at(),
                 "ancestors": [
                     {"area": code, "name": registry.name(code)}
                     for code in reversed(registry.ancestors(area.code))
@@ -242,6 +260,7 @@ class Wijkboekhouding(FavaExtensionBase):
                 "level": level,
                 "unit": unit,
                 "figure": figure,
+                "as_known_at": self.as_known_at(),
                 "total": str(total),
                 "count": len(table),
                 "rows": records(table.head(POSTINGS_SHOWN)),
@@ -264,7 +283,7 @@ class Wijkboekhouding(FavaExtensionBase):
         if area is None:
             raise UnknownArea(code, "pick an area from the table of its level")
         period = self.period()
-        as_known_at = request.args.get("as_known_at") or None
+        as_known_at = self.as_known_at()
         try:
             costs = self.view().memo(
                 ("costs", code, period, as_known_at),

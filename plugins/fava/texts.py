@@ -71,8 +71,15 @@ ENGLISH: Final = {
         "Public spending of the gemeente by taakveld (Iv3), allocated to this"
         " area by the allocation keys, beside the gemeente's average per"
         " inhabitant: the table of `wijkboekhouding report --costs`. Only"
-        " Fava's time filter applies."
+        ' Fava\'s time filter and the "as known at" time apply.'
     ),
+    "as_known_at": "As known at",
+    "as_known_at_help": (
+        "A date or time (2025-03-01, 2025-03-01T12:00:00Z): only events"
+        " recorded until then count, as with `report --as-known-at`."
+        " Empty for everything recorded."
+    ),
+    "as_known_at_note": "Figures as known at",
     "kind": "Kind",
     "taakveld": "Taakveld",
     "allocation_key": "Allocation key",
@@ -153,8 +160,16 @@ DUTCH: Final = {
         "Publieke uitgaven van de gemeente per taakveld (Iv3), met de"
         " verdeelsleutels aan dit gebied toegerekend, naast het gemiddelde van"
         " de gemeente per inwoner: de tabel van `wijkboekhouding report"
-        " --costs`. Alleen het tijdfilter van Fava telt."
+        " --costs`. Alleen het tijdfilter van Fava en de tijd van"
+        ' "zoals bekend op" tellen.'
     ),
+    "as_known_at": "Zoals bekend op",
+    "as_known_at_help": (
+        "Een datum of tijd (2025-03-01, 2025-03-01T12:00:00Z): alleen"
+        " gebeurtenissen die tot dan zijn vastgelegd tellen, zoals bij"
+        " `report --as-known-at`. Leeg voor alles wat is vastgelegd."
+    ),
+    "as_known_at_note": "Cijfers zoals bekend op",
     "kind": "Soort",
     "taakveld": "Taakveld",
     "allocation_key": "Verdeelsleutel",

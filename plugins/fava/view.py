@@ -4,7 +4,10 @@ Building the postings table is the expensive step, so it is built once per
 load of the ledger from Fava's own entries (the same entries, after the same
 plugins, that ``wijkboekhouding report`` reads).  Fava's filters then select
 whole transactions, which here is a row selection on that table; the
-selection and the tables computed from it are remembered per filter.
+selection and the tables computed from it are remembered per filter.  An
+"as known at" time first keeps the events recorded until then, with
+:func:`wijkboekhouding.engine.postings.known_at` as ``report --as-known-at``
+does, and is part of every remembered selection's key.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from beancount.core import data
 from wijkboekhouding.engine.areas import AreaRegistry
 from wijkboekhouding.engine.ledger import Ledger
 from wijkboekhouding.engine.observations import Observations
+from wijkboekhouding.engine.postings import known_at
 from wijkboekhouding.plugins.fava.figures import Scope
 
 log = logging.getLogger(__name__)
@@ -54,7 +58,7 @@ class LedgerView:
             for number, entry in enumerate(entries)
             if isinstance(entry, data.Transaction)
         }
-        self._scopes: OrderedDict[tuple[str, str, str], Scope] = OrderedDict()
+        self._scopes: OrderedDict[tuple[str, ...], Scope] = OrderedDict()
         self._memos: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
         log.debug("postings table: %d rows", len(self.ledger.frame))
@@ -71,26 +75,33 @@ class LedgerView:
         entries: Callable[[], Sequence[Any]],
         stock_entries: Callable[[], Sequence[Any]],
         date_range: Callable[[], tuple[datetime.date, datetime.date] | None],
+        as_known_at: str | None = None,
     ) -> Scope:
         """The postings kept by Fava's filters (account, advanced, time).
 
         The callables give Fava's filtered entries (all filters, and without
         the time filter) and the time filter's dates, and are only called
         when needed: a time filter alone selects by date, as Fava does,
-        without Fava's filtering of every entry.
+        without Fava's filtering of every entry.  With ``as_known_at`` only
+        the events recorded until then count, selected before the period
+        (as ``report --as-known-at`` does).
+
+        Raises:
+          ValueError: ``as_known_at`` is not an ISO date or time.
         """
+        key = (*filters, as_known_at or "")
         with self._lock:
-            found = self._scopes.get(filters)
+            found = self._scopes.get(key)
             if found is not None:
-                self._scopes.move_to_end(filters)
+                self._scopes.move_to_end(key)
                 return found
         account, advanced, time = filters
-        frame = self.ledger.frame
+        frame = self.known(as_known_at)
         dates = date_range() if time else None
         if account or advanced:
             # Fava's filters keep whole transactions: select theirs.
-            selected = self._rows(entries())
-            stocks = self._rows(stock_entries())
+            selected = self._rows(entries(), frame)
+            stocks = self._rows(stock_entries(), frame)
         else:
             # The time filter alone keeps the transactions of its dates.
             selected = stocks = frame
@@ -104,16 +115,27 @@ class LedgerView:
             period = f"{dates[0].isoformat()}..{last.isoformat()}"
         result = Scope(self.ledger, selected, stocks, period)
         with self._lock:
-            self._scopes[filters] = result
+            self._scopes[key] = result
             while len(self._scopes) > MAX_SCOPES:
                 self._scopes.popitem(last=False)
         return result
 
-    def _rows(self, entries: Sequence[Any]) -> pd.DataFrame:
-        """The postings of these entries (Fava's summary entries have none)."""
+    def known(self, as_known_at: str | None) -> pd.DataFrame:
+        """The postings of the events known at a time (all of them for None).
+
+        Raises:
+          ValueError: ``as_known_at`` is not an ISO date or time.
+        """
+        if not as_known_at:
+            return self.ledger.frame
+        return self.memo(
+            ("known", as_known_at), lambda: known_at(self.ledger.frame, as_known_at)
+        )
+
+    def _rows(self, entries: Sequence[Any], frame: pd.DataFrame) -> pd.DataFrame:
+        """The postings of these entries in ``frame`` (summaries have none)."""
         number = self.number
         wanted = [number[id(e)] for e in entries if id(e) in number]
-        frame = self.ledger.frame
         return frame[frame["txn"].isin(wanted)]
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
