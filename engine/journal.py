@@ -170,6 +170,23 @@ def append(
     return AppendResult(tuple(written), tuple(skipped), stamp_time)
 
 
+def include_once(ledger: Path, target: Path) -> bool:
+    """Append ``include "<target>"`` to the main file unless it is there.
+
+    The path is written relative to the main file's folder; returns whether
+    the line was added.
+    """
+    name = os.path.relpath(target.resolve(), ledger.resolve().parent)
+    pattern = rf'^\s*include\s+"{re.escape(name)}"'
+    with locked(ledger):
+        text = ledger.read_text(encoding="utf-8")
+        if re.search(pattern, text, re.MULTILINE):
+            return False
+        replace_atomically(ledger, f'\ninclude "{name}"\n'.encode())
+    log.info('added include "%s" to %s', name, ledger)
+    return True
+
+
 def replace_atomically(target: Path, tail: bytes) -> None:
     """Write ``target``'s current content plus ``tail`` to a new file and swap it in."""
     old = target.read_bytes() if target.exists() else b""

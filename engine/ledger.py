@@ -58,6 +58,11 @@ class Ledger:
         """Every file the ledger consists of, the main file first."""
         return list(self.options.get("include", [str(self.path)]))
 
+    @property
+    def plugins(self) -> list[str]:
+        """The modules of the main file's ``plugin`` lines, in order."""
+        return [name for name, _ in self.options.get("plugin", [])]
+
     def ids(self) -> set[str]:
         """The ``id`` of every entry."""
         return {

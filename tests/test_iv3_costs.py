@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from iv3_support import BUNDLED, budgeted_arnhem, invoke
+from iv3_support import BUNDLED, TESTS, budgeted_arnhem, invoke
 
 
 def _costs(main: Path, area: str) -> list[dict[str, str]]:
@@ -96,3 +96,30 @@ def test_costs_as_known_at_count_only_what_was_recorded_by_then() -> None:
     afval = next(r for r in json.loads(late.stdout) if r["taakveld"] == "7.3")
     assert (afval["amount"], afval["per_inhabitant"]) == ("652463.19", "192.47")
     assert json.loads(late.stdout) == _costs(Path(main), "BU02020211")
+
+
+def test_new_then_both_imports_give_a_ledger_that_allocates(tmp_path: Path) -> None:
+    # The path of the README's first command: no line of the ledger by hand.
+    main = tmp_path / "arnhem" / "main.beancount"
+    snapshot = TESTS / "fixtures" / "cbs" / "odata3" / "85984NED"
+    budget = tmp_path / "arnhem" / "begroting.beancount"
+    steps = [
+        ("new", str(main.parent), "--gemeente", "GM0202", "--name", "Arnhem"),
+        ("import", "cbs", str(main), "--table", "85984NED",
+         "--gemeente", "GM0202", "--from", str(snapshot)),
+        ("import", "iv3", str(main), "--gemeente", "GM0202", "--year", "2024",
+         "--kind", "begroting", "--from", str(BUNDLED), "--journal", str(budget)),
+    ]  # fmt: skip
+    for step in steps:
+        result = invoke(*step)
+        assert result.exit_code == 0, result.output
+
+    afval = next(r for r in _costs(main, "BU02020211") if r["taakveld"] == "7.3")
+    assert (afval["amount"], afval["per_inhabitant"]) == ("652463.19", "192.47")
+
+    # A second import adds neither the include nor the plugin again.
+    again = invoke(*steps[2])
+    assert again.exit_code == 0, again.output
+    text = main.read_text(encoding="utf-8")
+    assert text.count('include "begroting.beancount"') == 1
+    assert text.count('plugin "wijkboekhouding.plugins.allocation"') == 1

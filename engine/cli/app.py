@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import threading
 import time
@@ -39,6 +40,11 @@ class TrappingGroup(click.Group):
             raise click.ClickException(str(exc)) from exc
         except KeyboardInterrupt:
             raise click.Abort() from None
+        except BrokenPipeError:
+            # The reader of our output has gone (``| head``): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
         except Exception as exc:
             root = ctx.find_root()
             if (root.obj or {}).get("debug"):

@@ -19,6 +19,8 @@ option "title" "Wijkboekhouding {name}"
 option "operating_currency" "EUR"
 
 plugin "wijkboekhouding.plugins.areas"
+; Splits the gemeente's Iv3 budget (`import iv3`) over the buurten.
+plugin "wijkboekhouding.plugins.allocation"
 
 include "areas.beancount"
 include "journal.beancount"

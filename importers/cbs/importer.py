@@ -164,16 +164,4 @@ def write(
                 journal.replace_atomically(target, TARGET_HEADER.encode("utf-8"))
         journal.append(target, entries, known_ids=known_ids)
     if target.exists():
-        include_once(ledger_path, target)
-
-
-def include_once(ledger_path: Path, target: Path) -> bool:
-    """Append ``include "<target>"`` to the main file unless it is there."""
-    line = f'include "{target.name}"'
-    with journal.locked(ledger_path):
-        text = ledger_path.read_text(encoding="utf-8")
-        if re.search(rf'^\s*include\s+"{re.escape(target.name)}"', text, re.MULTILINE):
-            return False
-        journal.replace_atomically(ledger_path, f"\n{line}\n".encode())
-    log.info("added %s to %s", line, ledger_path)
-    return True
+        journal.include_once(ledger_path, target)

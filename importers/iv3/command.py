@@ -25,6 +25,7 @@ from wijkboekhouding.importers.iv3.source import Iv3Figures, fetch, read_csv
 log = logging.getLogger(__name__)
 
 CATALOG = "dataderden.cbs.nl"
+ALLOCATION_PLUGIN = "wijkboekhouding.plugins.allocation"
 
 
 def gemeente_name(code: str, name: str | None) -> str:
@@ -142,9 +143,15 @@ def command(
         f" ({kind} {year}, from {found.origin});"
         f" {len(result.skipped)} already present"
     )
-    included = {str(Path(f).resolve()) for f in loaded.files}
-    if str(target.resolve()) not in included:
+    # The figures count once the main file includes them.
+    main = Path(ledger)
+    included = {Path(f).resolve() for f in loaded.files}
+    if target.resolve() not in included and journal.include_once(main, target):
+        click.echo(f"{ledger}: now includes {target}")
+    if ALLOCATION_PLUGIN not in loaded.plugins:
         click.echo(
-            f'note: {ledger} does not include {target}; add `include "{target.name}"`',
+            f"note: {ledger} keeps these figures at gemeente level; add"
+            f' `plugin "{ALLOCATION_PLUGIN}"` after the areas plugin to'
+            " allocate them to the buurten",
             err=True,
         )
