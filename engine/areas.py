@@ -20,6 +20,7 @@ boundaries hold; a posting dated outside them is an error) and ``cbs-year``
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -73,8 +74,9 @@ def area_from_entry(entry: data.Custom) -> Area | LedgerError:
         return error_at(
             entry.meta, f'area {values[0]} has no level; add `level: "buurt"`', entry
         )
-    members = tuple(
-        AreaCode(m) for m in _SPLIT.split(str(meta.get("members", ""))) if m
+    listed = meta.get("members")
+    members = (
+        tuple(AreaCode(m) for m in _SPLIT.split(str(listed)) if m) if listed else ()
     )
     parent = meta.get("parent")
     valid_from = meta.get("valid-from")
@@ -89,6 +91,11 @@ def area_from_entry(entry: data.Custom) -> Area | LedgerError:
         valid_until=valid_until if isinstance(valid_until, datetime.date) else None,
         meta=meta,
     )
+
+
+@functools.cache
+def _official_pattern(letters: str, digits: int) -> re.Pattern[str]:
+    return re.compile(rf"{letters}\d{{{digits}}}")
 
 
 class AreaRegistry:
@@ -340,8 +347,7 @@ class AreaRegistry:
         if prefix is None:
             return []
         letters, digits = prefix
-        pattern = rf"{letters}\d{{{digits}}}"
-        if not re.fullmatch(pattern, area.code):
+        if not _official_pattern(letters, digits).fullmatch(area.code):
             return [
                 error_at(
                     where,
