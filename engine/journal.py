@@ -72,6 +72,7 @@ def locked(path: Path) -> Iterator[None]:
     Re-entrant within a thread: a caller may hold the lock while it checks
     the file and then call :func:`append`, which takes the same lock.
     """
+    path = _real(path)
     lock_path = path.with_name(path.name + ".lock")
     held: dict[str, int] = _held.__dict__.setdefault("depth", {})
     key = os.path.abspath(lock_path)
@@ -188,7 +189,12 @@ def include_once(ledger: Path, target: Path) -> bool:
 
 
 def replace_atomically(target: Path, tail: bytes) -> None:
-    """Write ``target``'s current content plus ``tail`` to a new file and swap it in."""
+    """Write ``target``'s current content plus ``tail`` to a new file and swap it in.
+
+    A symbolic link is followed, so the file it points at gets the content
+    and the link stays a link.
+    """
+    target = _real(target)
     old = target.read_bytes() if target.exists() else b""
     if old and not old.endswith(b"\n"):
         old += b"\n"
@@ -206,9 +212,13 @@ def replace_atomically(target: Path, tail: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():
-            os.chmod(temp_name, target.stat().st_mode & 0o7777)
-            if not os.access(target, os.W_OK):
+            status = target.stat()
+            # Even root may not write a file its owner made read-only.
+            if not status.st_mode & 0o222 or not os.access(target, os.W_OK):
                 raise OSError(errno.EACCES, "the file is read-only")
+            os.chmod(temp_name, status.st_mode & 0o7777)
+            if os.geteuid() == 0:  # keep the owner when root writes
+                os.chown(temp_name, status.st_uid, status.st_gid)
         else:  # a new file gets the usual mode, not mkstemp's private 0600
             os.chmod(temp_name, 0o666 & ~_umask())
         os.replace(temp_name, target)
@@ -216,6 +226,11 @@ def replace_atomically(target: Path, tail: bytes) -> None:
         _remove_quietly(temp_name)
         raise JournalWriteError(str(target), exc.strerror or str(exc)) from exc
     _sync_folder(folder)
+
+
+def _real(path: Path) -> Path:
+    """The path with symbolic links resolved, the file itself maybe missing."""
+    return Path(os.path.realpath(path))
 
 
 def _umask() -> int:

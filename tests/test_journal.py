@@ -14,6 +14,7 @@ from beancount import loader
 from beancount.core import data
 from beancount.parser import parser
 
+from wijkboekhouding.engine.errors import JournalWriteError
 from wijkboekhouding.engine.journal import append, ids_in_file
 
 HEAD = """\
@@ -134,3 +135,36 @@ def test_two_processes_appending_at_once_lose_nothing(tmp_path: Path) -> None:
         [f"gift-{n}" for n in range(60)] + [f"gift-{n}" for n in range(1000, 1060)]
     )
     assert ids_in_file(path) == set(ids)
+
+
+def test_appending_through_a_symbolic_link_writes_the_file_it_points_at(
+    tmp_path: Path,
+) -> None:
+    real = tmp_path / "real" / "main.beancount"
+    real.parent.mkdir()
+    real.write_text(HEAD, encoding="utf-8")
+    link = tmp_path / "main.beancount"
+    link.symlink_to(real)
+
+    append(link, [gift(1)])
+
+    assert link.is_symlink()
+    assert parsed_ids(real) == ["gift-1"]
+    # Writers through the link and through the real path share one lock file.
+    assert not (tmp_path / "main.beancount.lock").exists()
+    assert (real.parent / "main.beancount.lock").exists()
+
+
+def test_a_read_only_file_is_refused_even_for_root(tmp_path: Path) -> None:
+    path = tmp_path / "main.beancount"
+    path.write_text(HEAD, encoding="utf-8")
+    path.chmod(0o444)
+
+    try:
+        append(path, [gift(1)])
+    except JournalWriteError as exc:
+        assert "read-only" in str(exc)
+    else:
+        raise AssertionError("a read-only ledger was written")
+    assert path.read_text(encoding="utf-8") == HEAD
+    assert path.stat().st_mode & 0o777 == 0o444
