@@ -35,7 +35,20 @@ def format_error(error: Any) -> str:
     source = getattr(error, "source", None) or {}
     filename = source.get("filename", "<unknown>")
     lineno = source.get("lineno", 0)
-    return f"{filename}:{lineno}: {error.message}"
+    return f"{filename}:{lineno}: {_without_traceback(str(error.message))}"
+
+
+def _without_traceback(message: str) -> str:
+    """Keep a message's first line and the exception that ended a traceback.
+
+    Beancount puts a whole traceback in the message when a plugin fails to
+    import or run; its last line says what went wrong.
+    """
+    head, marker, trace = message.partition("Traceback (most recent call last):")
+    if not marker:
+        return message
+    lines = [line.strip() for line in trace.splitlines() if line.strip()]
+    return f"{head.strip()} {lines[-1] if lines else ''}".strip()
 
 
 class WijkboekhoudingError(Exception):

@@ -157,6 +157,10 @@ def test_report_of_a_group_of_buurten_in_hours(demo_ledger: Path) -> None:
             " method, source or flows",
         ),
         (
+            ["report", "LEDGER", "--unit", "eur"],
+            "Error: unknown unit 'eur'; this ledger has the units: BOOM, EUR, UUR",
+        ),
+        (
             ["report", "LEDGER", "--area", "BU99999999"],
             "Error: unknown area 'BU99999999': the ledger declares no such area; see"
             " them with `wijkboekhouding areas LEDGER`",
@@ -195,6 +199,46 @@ def test_an_unparsable_ledger_is_reported_by_line(tmp_path: Path) -> None:
         f"Error: the ledger has 1 error(s); run `wijkboekhouding check {path}`"
     )
     assert "Traceback" not in checked.stderr + reported.stderr
+
+
+def test_a_plugin_that_cannot_be_imported_is_one_line_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "main.beancount"
+    path.write_text(
+        'plugin "wijkboekhouding.plugins.nonexistent"\n'
+        'plugin "wijkboekhouding.plugins.areas"\n'
+    )
+    checked = run("check", str(path))
+    assert checked.returncode == 1
+    assert checked.stderr.splitlines() == [
+        '<load>:0: Error importing "wijkboekhouding.plugins.nonexistent":'
+        " ModuleNotFoundError: No module named 'wijkboekhouding.plugins.nonexistent'",
+        f"Error: 1 error(s) in {path}",
+    ]
+
+
+def test_new_refuses_an_impossible_start_date_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    result = run("new", str(tmp_path / "x"), "--gemeente", "GM0202",
+                 "--start", "2024-02-30")  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: Invalid value for --start: '2024-02-30' is not a date like 2024-01-01"
+    )
+    assert not (tmp_path / "x").exists()
+
+
+def test_new_in_a_folder_it_cannot_create_names_it(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run("new", str(blocker / "ledger"), "--gemeente", "GM0202")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: {blocker / 'ledger'}: Not a directory; check the path and its"
+        " permissions"
+    )
 
 
 def test_serve_prints_the_address_of_our_page_and_fava_answers_it(

@@ -46,6 +46,12 @@ class TrappingGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(1)
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.filename:
+                # A file or folder the system refused: name it and the reason.
+                raise click.ClickException(
+                    f"{exc.filename}: {exc.strerror or exc};"
+                    " check the path and its permissions"
+                ) from exc
             root = ctx.find_root()
             if (root.obj or {}).get("debug"):
                 raise

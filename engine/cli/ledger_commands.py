@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -70,10 +71,12 @@ def new(directory: str, gemeente: str, name: str | None, start: str) -> None:
             f"{gemeente!r} is not a gemeente code; use GM and four digits, e.g. GM0202",
             param_hint="--gemeente",
         )
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", start):
+    try:
+        datetime.date.fromisoformat(start)
+    except ValueError:
         raise click.BadParameter(
             f"{start!r} is not a date like 2024-01-01", param_hint="--start"
-        )
+        ) from None
     folder = Path(directory)
     files = {
         "main.beancount": MAIN,

@@ -114,6 +114,17 @@ def within(
     return table[table["area"].map(lambda code: registry.contains(area, code))]
 
 
+def check_unit(loaded: Ledger, unit: str | None) -> None:
+    """Refuse a unit that no posting of the ledger is counted in."""
+    if unit is None:
+        return
+    units = sorted(set(loaded.frame["unit"]))
+    if unit not in units:
+        raise click.ClickException(
+            f"unknown unit {unit!r}; this ledger has the units: {', '.join(units)}"
+        )
+
+
 @click.command()
 @click.argument("ledger", type=click.Path(dir_okay=False))
 @click.option(
@@ -176,6 +187,7 @@ def report(
         costs_report(loaded, area, period, fmt, as_known_at)
         return
     check_level(loaded.registry, level)
+    check_unit(loaded, unit)
     frame = select(loaded, period, as_known_at)
     if by == "flows":
         table = flows_table(loaded, frame, level, unit or "EUR", period)
