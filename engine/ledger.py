@@ -18,6 +18,7 @@ from wijkboekhouding.engine.lookup import AreaLookup
 from wijkboekhouding.engine.model import META_ID
 from wijkboekhouding.engine.observations import Observations
 from wijkboekhouding.engine.postings import postings_frame
+from wijkboekhouding.engine.stamps import stamp_problems
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def load(path: str | Path, *, use_snapshot: bool = False) -> Ledger:
         errors.extend(area_errors)
     errors.extend(obs_errors)
     errors.extend(AreaLookup.from_entries(entries, registry)[1])
+    errors.extend(stamp_problems(entries))
     return Ledger(ledger_path, entries, errors, options, registry, observations)
 
 

@@ -30,6 +30,7 @@ from wijkboekhouding.engine.canonical import Digest, decode_digests
 from wijkboekhouding.engine.corrections import META_REPLACES, META_REVERSES
 from wijkboekhouding.engine.model import META_ID
 from wijkboekhouding.engine.seal import EventLog, SealRecord, chain_hash, read_events
+from wijkboekhouding.engine.stamps import stamp_problems
 
 # How many unsealed or late events the text output lists.
 SHOWN = 20
@@ -142,6 +143,10 @@ def check(log: EventLog) -> Verification:
     result = Verification(str(log.path), len(log.events))
     result.problems.extend(
         Finding("parse-error", str(error.message), **_at(error)) for error in log.errors
+    )
+    result.problems.extend(
+        Finding("bad-recorded", str(error.message), **_at(error))
+        for error in stamp_problems(log.events)
     )
     _check_ids(log, result.problems)
     coverage = log.coverage()

@@ -282,3 +282,28 @@ def test_appended_events_dated_in_the_sealed_period_are_late_not_inserted(
     found = verified(main)
     assert found["ok"] is True
     assert [f["id"] for f in found["late"]] == ["laat-1"]
+
+
+def test_an_event_stamped_in_the_future_or_unreadably_cannot_escape_the_seal(
+    tmp_path: Path,
+) -> None:
+    # Inserted by hand into the sealed period with stamps that would place
+    # it after the seal: both are problems, named by line.
+    main = sealed(tmp_path)
+    text = main.read_text().replace(
+        '  id: "gift-3"\n',
+        '  id: "gift-3"\n  recorded: "2999-01-01T00:00:00.000000Z"\n',
+    ).replace('  id: "plant-2"\n', '  id: "plant-2"\n  recorded: "gisteren"\n')
+    main.write_text(text)
+    found = verified(main)
+    assert found["ok"] is False
+    stamps = [p for p in found["problems"] if p["kind"] == "bad-recorded"]
+    assert [(p["line"], p["message"]) for p in stamps] == [
+        (33, "recorded '2999-01-01T00:00:00.000000Z' lies in the future; an event"
+             " is recorded when it is written, so correct the stamp"),
+        (39, "recorded 'gisteren' is not a time; write an ISO UTC time such as"
+             " 2024-03-01T12:00:00Z, or remove the line"),
+    ]  # fmt: skip
+    checked = run("check", main)
+    assert checked.exit_code == 1
+    assert f"{main}:39: recorded 'gisteren' is not a time" in checked.output
