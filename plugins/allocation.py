@@ -44,16 +44,25 @@ buurt's other parts, so every buurt's share balances on its own.
 Which figures are used: for the entry's year, the latest year (not after
 it) in which a buurt of the gemeente has the key's observation; only that
 year's figures count.  Buurten whose ``valid-until`` lies before the entry's
-date (boundaries of an earlier CBS year) take no part.  A buurt without
-the figure gets nothing and is listed in the entry's ``unallocated-buurten``;
-its share then stays at gemeente level when the gemeente has its own, larger
-figure, so the remainder is visible and not silently spread.  Keys with
-the observation ``none`` keep an entry whole.
+date (boundaries of an earlier CBS year) take no part.  Keys with the
+observation ``none`` keep an entry whole.
+
+A buurt without the figure gets nothing, and its share is never spread over
+the others.  When the gemeente has its own figure of that year, at least the
+sum of its buurten' figures, each buurt gets its figure over the gemeente's
+and the rest stays at gemeente level, marked ``unallocated-buurten``.
+Otherwise the missing buurten's share cannot be known: the entry stays whole
+at gemeente level, marked ``unallocated-buurten``, and an error record names
+the buurten.  With 300 and 100 households in two of three buurten::
+
+    gemeente figure 700:  428.57 and 142.86 EUR to the buurten, 428.57 stays
+    no gemeente figure:   1000.00 stays at GM0001, and an error record
 
 Error records: a key that names an observation the ledger has no figures of
-for the gemeente's buurten, a key whose figures are all zero, a gemeente
-without buurten, and a malformed ``allocation-key``.  The entries concerned
-stay at gemeente level.
+for the gemeente's buurten, a key whose figures are all zero, buurten
+without the figure whose share cannot be known, a gemeente without buurten,
+and a malformed ``allocation-key``.  The entries concerned stay at gemeente
+level.
 """
 
 from __future__ import annotations
@@ -76,7 +85,7 @@ from wijkboekhouding.engine.model import (
     META_METHOD,
     STANDARD_LEVELS,
 )
-from wijkboekhouding.engine.observations import Observations
+from wijkboekhouding.engine.observations import Observation, Observations
 from wijkboekhouding.importers.iv3.entries import META_KIND, META_TAAKVELD
 from wijkboekhouding.importers.iv3.keys import AllocationKey, KeySet
 
@@ -88,6 +97,7 @@ META_SOURCE_ENTRY = "source-entry"
 META_KEY_ORIGIN = "key-origin"
 META_UNALLOCATED = "unallocated-buurten"
 ALLOCATED = "allocated"
+SHOWN_BUURTEN = 8
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,18 @@ class Shares:
     weights: tuple[int, ...]
     denominator: int
     missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a key splits none of a gemeente's entries of one year.
+
+    ``missing`` holds the buurten without the key's figure, when that is the
+    reason; the entries kept whole are marked with them.
+    """
+
+    error: LedgerError
+    missing: tuple[str, ...] = ()
 
 
 def largest_remainder(
@@ -178,6 +200,40 @@ def _units(posting: data.Posting) -> tuple[Decimal, str] | None:
     return units.number, units.currency
 
 
+def _kept_whole(txn: data.Transaction, missing: Sequence[str]) -> data.Transaction:
+    """The entry as it is, marked with the buurten that kept it whole."""
+    if not missing:
+        return txn
+    return txn._replace(meta={**txn.meta, META_UNALLOCATED: " ".join(missing)})
+
+
+def _unknown_share(
+    own: Observation | None,
+    gemeente: str,
+    year: int,
+    known: Decimal,
+    missing: Sequence[str],
+    buurten: Sequence[str],
+) -> str:
+    """Why the share of buurten without the key's figure cannot be known."""
+    shown = ", ".join(missing[:SHOWN_BUURTEN])
+    more = len(missing) - SHOWN_BUURTEN
+    shown += f", ... {more} more" if more > 0 else ""
+    if own is None or own.date.year != year:
+        figure = f"{gemeente} has no figure of its own for {year}"
+    else:
+        figure = (
+            f"the figure of {gemeente} itself ({own.value:f}) is below the sum"
+            f" of the buurten that have one ({known:f})"
+        )
+    return (
+        f"{len(missing)} of the {len(buurten)} buurten of {gemeente} have no"
+        f" figure for {year} ({shown}) and {figure}, so their share cannot be"
+        " known and nothing is split; import their figures or the gemeente's,"
+        " or choose another observation for this key"
+    )
+
+
 class _Allocator:
     """Splits budget entries, computing each gemeente's shares once."""
 
@@ -191,7 +247,7 @@ class _Allocator:
         self.observations = observations
         self.keys = keys
         self.names = set(observations.names())
-        self._shares: dict[tuple[str, str, int], Shares | LedgerError] = {}
+        self._shares: dict[tuple[str, str, int], Shares | Refusal] = {}
         self._blocked: dict[tuple[str, str, int], list[str]] = {}
         self._area_meta: dict[str, dict[str, str]] = {}
 
@@ -206,31 +262,34 @@ class _Allocator:
         if not key.allocates:
             return txn._replace(meta={**txn.meta, META_KEY: key.label()})
         shares = self.shares(gemeente, key, txn)
-        if shares is None:
-            return txn
+        if isinstance(shares, Refusal):
+            return _kept_whole(txn, shares.missing)
         return self.split(txn, gemeente, key, shares)
 
     # Shares.
 
     def shares(
         self, gemeente: str, key: AllocationKey, txn: data.Transaction
-    ) -> Shares | None:
-        """The buurt shares of a key for an entry's gemeente and year, or None."""
+    ) -> Shares | Refusal:
+        """The buurt shares of a key for an entry's gemeente and year.
+
+        A refusal is noted, so that :meth:`problems` names the entry.
+        """
         cache_key = (gemeente, key.observation, txn.date.year)
         found = self._shares.get(cache_key)
         if found is None:
             found = self._shares[cache_key] = self._compute(gemeente, key, txn)
-        if isinstance(found, LedgerError):
+        if isinstance(found, Refusal):
             self._blocked.setdefault(cache_key, []).append(str(txn.meta[META_TAAKVELD]))
-            return None
         return found
 
     def problems(self) -> list[LedgerError]:
         """One error per key problem, naming the taakvelden left unallocated."""
         errors = []
         for cache_key, codes in self._blocked.items():
-            error = self._shares[cache_key]
-            assert isinstance(error, LedgerError)
+            refusal = self._shares[cache_key]
+            assert isinstance(refusal, Refusal)
+            error = refusal.error
             message = (
                 f"{error.message} (taakvelden {', '.join(codes)} stay at"
                 " gemeente level)"
@@ -240,54 +299,76 @@ class _Allocator:
 
     def _compute(
         self, gemeente: str, key: AllocationKey, txn: data.Transaction
-    ) -> Shares | LedgerError:
+    ) -> Shares | Refusal:
         where = key.where or txn.meta
         name = key.observation
         described = f"allocation key {key.label()} ({key.origin})"
         buurten = self.buurten(gemeente, txn.date)
         if not buurten:
-            return error_at(
-                where,
-                f"gemeente {gemeente} declares no buurten, so its Iv3 entries"
-                " stay at gemeente level; import the CBS areas or remove the"
-                " allocation plugin",
+            return Refusal(
+                error_at(
+                    where,
+                    f"gemeente {gemeente} declares no buurten, so its Iv3 entries"
+                    " stay at gemeente level; import the CBS areas or remove the"
+                    " allocation plugin",
+                )
             )
 
         # The latest year, not after the entry's, with a buurt figure.
         on = datetime.date(txn.date.year, 12, 31)
+        figures = self._figures(buurten, name, on)
+        if figures is None:
+            return Refusal(
+                error_at(
+                    where,
+                    f"{described} names observation {name!r}, but no buurt of"
+                    f" {gemeente} has it in {txn.date.year} or before; import it"
+                    " (`wijkboekhouding import cbs`) or override the key, e.g."
+                    f' custom "allocation-key" "{key.code}" "inwoners"',
+                )
+            )
+        year, values = figures
+        missing = tuple(b for b in buurten if b not in values)
+        known = sum(values.values(), Decimal(0))
+        if known <= 0:
+            return Refusal(
+                error_at(
+                    where,
+                    f"{described}: the {name} figures of the buurten of {gemeente}"
+                    f" in {year} are all zero, so nothing can be split; choose"
+                    " another observation for this key",
+                )
+            )
+
+        # The share of buurten without a figure stays at gemeente level,
+        # which takes the gemeente's own figure; without one, nothing moves.
+        total = known
+        if missing:
+            own = self.observations.own(gemeente, name, on)
+            if own is None or own.date.year != year or own.value < known:
+                why = _unknown_share(own, gemeente, year, known, missing, buurten)
+                return Refusal(error_at(where, f"{described}: {why}"), missing)
+            total = own.value
+        *weights, denominator = _whole([*values.values(), total])
+        return Shares(year, tuple(values), tuple(weights), denominator, missing)
+
+    def _figures(
+        self, buurten: Sequence[str], name: str, on: datetime.date
+    ) -> tuple[int, dict[str, Decimal]] | None:
+        """The latest year, not after ``on``, with buurt figures, and those."""
+        if name not in self.names:
+            return None
         latest = {b: self.observations.own(b, name, on) for b in buurten}
         years = [obs.date.year for obs in latest.values() if obs is not None]
-        if name not in self.names or not years:
-            return error_at(
-                where,
-                f"{described} names observation {name!r}, but no buurt of"
-                f" {gemeente} has it in {txn.date.year} or before; import it"
-                " (`wijkboekhouding import cbs`) or override the key, e.g."
-                f' custom "allocation-key" "{key.code}" "inwoners"',
-            )
+        if not years:
+            return None
         year = max(years)
         values = {
             b: obs.value
             for b, obs in latest.items()
             if obs is not None and obs.date.year == year
         }
-        missing = tuple(b for b in buurten if b not in values)
-        known = sum(values.values(), Decimal(0))
-        if known <= 0:
-            return error_at(
-                where,
-                f"{described}: the {name} figures of the buurten of {gemeente}"
-                f" in {year} are all zero, so nothing can be split; choose"
-                " another observation for this key",
-            )
-
-        # Without some buurten, the gemeente's own figure keeps their share.
-        total = known
-        own = self.observations.own(gemeente, name, on)
-        if missing and own is not None and own.date.year == year and own.value > known:
-            total = own.value
-        *weights, denominator = _whole([*values.values(), total])
-        return Shares(year, tuple(values), tuple(weights), denominator, missing)
+        return year, values
 
     def buurten(self, gemeente: str, on: datetime.date) -> list[str]:
         """The buurten of a gemeente whose boundaries still hold on a date."""

@@ -14,6 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from iv3_support import budgeted_arnhem
 
+from wijkboekhouding.engine.costs import costs_of
 from wijkboekhouding.engine.errors import format_error
 from wijkboekhouding.engine.ledger import load
 from wijkboekhouding.plugins.allocation import largest_remainder
@@ -227,6 +228,91 @@ def test_a_buurt_without_the_figure_gets_nothing_and_its_share_stays_visible(
     remainder = next(p for p in afval.postings if p.meta["area"] == "GM0001")
     assert remainder.meta["unallocated-buurten"] == "BU00010003"
     assert "method" not in remainder.meta
+
+
+def test_without_a_gemeente_figure_a_missing_buurt_keeps_the_entry_whole(
+    tmp_path: Path,
+) -> None:
+    path = _small(
+        tmp_path,
+        """
+        2024-01-01 custom "observation" "BU00010001" "huishoudens" 300
+        2024-01-01 custom "observation" "BU00010002" "huishoudens" 100
+        """,
+    )
+    # Oost's share is unknown: spreading 1000.00 as 750.00 and 250.00 over
+    # Noord and Zuid would hand them Oost's part.  The entry stays whole.
+    ledger = load(path)
+    assert [format_error(e) for e in ledger.errors] == [
+        f"{path}:25: allocation key 7.3 huishoudens (default): 1 of the 3"
+        " buurten of GM0001 have no figure for 2024 (BU00010003) and GM0001"
+        " has no figure of its own for 2024, so their share cannot be known and"
+        " nothing is split; import their figures or the gemeente's, or choose"
+        " another observation for this key (taakvelden 7.3 stay at gemeente"
+        " level)"
+    ]
+    afval = next(e for e in ledger.entries if isinstance(e, data.Transaction))
+    assert _by_area(afval) == {
+        ("GM0001", EXPENSES): Decimal("1000.00"),
+        ("GM0001", EQUITY): Decimal("-1000.00"),
+    }
+    assert afval.meta["unallocated-buurten"] == "BU00010003"
+
+    # The cost table (as on the Fava page) says so for the wijk of Oost.
+    costs = costs_of(ledger, "WK000100", "2024")
+    assert list(costs.table["amount"]) == [Decimal("0.00"), Decimal("0.00")]
+    assert costs.notes[1:] == (
+        "not allocated below the gemeente, so not in WK000100: 7.3",
+        "iv3:GM0001:2024:begroting:7.3: buurten without the key's figure got"
+        " nothing: BU00010003",
+    )
+
+
+def test_a_gemeente_figure_below_its_buurten_keeps_the_entry_whole(
+    tmp_path: Path,
+) -> None:
+    path = _small(
+        tmp_path,
+        """
+        2024-01-01 custom "observation" "GM0001" "huishoudens" 350
+        2024-01-01 custom "observation" "BU00010001" "huishoudens" 300
+        2024-01-01 custom "observation" "BU00010002" "huishoudens" 100
+        """,
+    )
+    ledger = load(path)
+    assert [format_error(e) for e in ledger.errors] == [
+        f"{path}:25: allocation key 7.3 huishoudens (default): 1 of the 3"
+        " buurten of GM0001 have no figure for 2024 (BU00010003) and the"
+        " figure of GM0001 itself (350) is below the sum of the buurten that"
+        " have one (400), so their share cannot be known and nothing is split;"
+        " import their figures or the gemeente's, or choose another observation"
+        " for this key (taakvelden 7.3 stay at gemeente level)"
+    ]
+    afval = next(e for e in ledger.entries if isinstance(e, data.Transaction))
+    assert {p.meta["area"] for p in afval.postings} == {"GM0001"}
+
+
+def test_a_gemeente_figure_equal_to_its_buurten_leaves_nothing_for_the_missing(
+    tmp_path: Path,
+) -> None:
+    path = _small(
+        tmp_path,
+        """
+        2024-01-01 custom "observation" "GM0001" "huishoudens" 400
+        2024-01-01 custom "observation" "BU00010001" "huishoudens" 300
+        2024-01-01 custom "observation" "BU00010002" "huishoudens" 100
+        """,
+    )
+    # The gemeente's own 400 households are all in Noord and Zuid: 300/400
+    # and 100/400 of 1000.00; Oost is still named as having no figure.
+    afval = _entry(path, "7.3")
+    assert _by_area(afval) == {
+        ("BU00010001", EXPENSES): Decimal("750.00"),
+        ("BU00010002", EXPENSES): Decimal("250.00"),
+        ("BU00010001", EQUITY): Decimal("-750.00"),
+        ("BU00010002", EQUITY): Decimal("-250.00"),
+    }
+    assert afval.meta["unallocated-buurten"] == "BU00010003"
 
 
 def test_a_key_naming_a_missing_observation_is_an_error_and_nothing_moves(
