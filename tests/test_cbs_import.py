@@ -135,7 +135,10 @@ def test_reimport_writes_nothing_and_leaves_the_files_byte_identical(
             fake.host,
         )
     assert "wrote 0 entries" in output
-    assert "new 0, unchanged 2070, corrected 0, skipped-missing 1640" in output
+    assert (
+        "new 0, unchanged 2070, corrected 0, withdrawn 0, skipped-missing 1640"
+        in output
+    )
     assert snapshot_of(ledger) == before
 
 

@@ -109,20 +109,108 @@ def test_a_second_revision_chains_on_the_first_correction(tmp_path: Path) -> Non
     assert snapshot_of(ledger) == files
 
 
-def test_a_figure_that_became_missing_is_kept_and_listed(tmp_path: Path) -> None:
-    tables = copy_fixtures(tmp_path / "odata3")
-    snapshot = tables / "85984NED"
-    ledger = new_ledger(tmp_path / "arnhem")
-    _import(ledger, snapshot)
+WOZ = "cbs:85984NED:2024:BU02020211:woz-gemiddeld"
+WOZ_STOCK = "cbs:85984NED:2024:BU02020211:stock:woz-totaal"
+
+
+def _withdraw_woz(snapshot: Path, value: int | None = None) -> None:
+    """CBS withdraws Spijkerbuurt's average WOZ (or publishes ``value``)."""
     path = snapshot / "TypedDataSet.json"
     rows = json.loads(path.read_text())
     for row in rows:
         if row["WijkenEnBuurten"].strip() == "BU02020211":
-            row["AantalInwoners_5"] = None
+            row["GemiddeldeWOZWaardeVanWoningen_39"] = value
     path.write_text(json.dumps(rows))
-    output = _import(ledger, snapshot)
 
-    assert "wrote 0 entries" in output
-    assert "inwoners: 1 areas: BU02020211" in output
-    observed = load(ledger).observations.own("BU02020211", "inwoners")
-    assert observed is not None and observed.value == 3390
+
+def _woz_value(ledger: Path) -> Decimal:
+    frame = load(ledger).frame
+    rows = frame[
+        (frame["account"] == "Assets:Gebouwd:Woningwaarde")
+        & (frame["area"] == "BU02020211")
+    ]
+    return sum(rows["amount"], Decimal(0))
+
+
+def test_a_withdrawn_figure_and_the_stock_built_from_it_are_undone(
+    tmp_path: Path,
+) -> None:
+    tables = copy_fixtures(tmp_path / "odata3")
+    snapshot = tables / "85984NED"
+    ledger = new_ledger(tmp_path / "arnhem")
+    _import(ledger, snapshot)
+    # Spijkerbuurt: 1,597 dwellings x 344,000 EUR = 549,368,000 EUR.
+    assert _woz_value(ledger) == 549368000
+
+    _withdraw_woz(snapshot)
+    before = (ledger.parent / "cbs.beancount").read_text()
+    output = _import(ledger, snapshot).splitlines()
+
+    # Two entries: the observation and the stock; 2,070 - 2 stay unchanged.
+    assert output[1:6] == [
+        f"wrote 2 entries to {ledger.parent / 'cbs.beancount'}",
+        "new 0, unchanged 2068, corrected 0, withdrawn 2, skipped-missing 1640"
+        " (already declared in the ledger: 3)",
+        "withdrawn since the last import (CBS no longer publishes these figures;"
+        " their entries are undone):",
+        f"  {WOZ}: 344000 -> missing",
+        f"  {WOZ_STOCK}: 549368000 EUR -> missing",
+    ]
+    # Not among the ordinary missing values: still the 12 areas of before.
+    text = "\n".join(output)
+    assert "  woz-gemiddeld: 12 areas: BU02020338," in text
+    assert "  stock woz-totaal: 10 areas: BU02020338," in text
+
+    # Appended, linked to the originals; nothing rewritten.
+    after = (ledger.parent / "cbs.beancount").read_text()
+    assert after.startswith(before)
+    loaded = load(ledger)
+    assert not loaded.errors
+    gone = _entry(loaded.entries, WOZ + "/withdrawal")
+    assert isinstance(gone, data.Custom) and gone.type == "observation-withdrawn"
+    assert gone.meta["replaces"] == WOZ
+    assert gone.meta["reason"] == (
+        "CBS withdrew it from table 85984NED: 344000 -> missing"
+    )
+    reversal = _entry(loaded.entries, WOZ_STOCK + "/reversal")
+    assert isinstance(reversal, data.Transaction)
+    assert reversal.meta["reverses"] == WOZ_STOCK
+    assert [str(p.units) for p in reversal.postings] == [
+        "-549368000 EUR",
+        "549368000 EUR",
+    ]
+    assert loaded.observations.own("BU02020211", "woz-gemiddeld") is None
+    assert _woz_value(ledger) == 0
+
+    # Importing again writes nothing; it is now an ordinary missing value.
+    files = snapshot_of(ledger)
+    again = _import(ledger, snapshot)
+    assert "wrote 0 entries" in again
+    assert "withdrawn 0, skipped-missing 1641" in again
+    assert "  woz-gemiddeld: 13 areas: BU02020211," in again
+    assert snapshot_of(ledger) == files
+
+
+def test_a_figure_published_again_replaces_the_withdrawal(tmp_path: Path) -> None:
+    tables = copy_fixtures(tmp_path / "odata3")
+    snapshot = tables / "85984NED"
+    ledger = new_ledger(tmp_path / "arnhem")
+    _import(ledger, snapshot)
+    _withdraw_woz(snapshot)
+    _import(ledger, snapshot)
+
+    _withdraw_woz(snapshot, 350)
+    output = _import(ledger, snapshot)
+    assert "new 0, unchanged 2068, corrected 2, withdrawn 0" in output
+    assert f"  {WOZ}: missing -> 350000" in output
+    # 1,597 dwellings x 350,000 EUR = 558,950,000 EUR.
+    assert f"  {WOZ_STOCK}: missing -> 558950000 EUR" in output
+    loaded = load(ledger)
+    assert not loaded.errors
+    back = _entry(loaded.entries, WOZ + "/replacement-2")
+    assert back.meta["replaces"] == WOZ + "/withdrawal"
+    observed = loaded.observations.own("BU02020211", "woz-gemiddeld")
+    assert observed is not None and observed.value == 350000
+    stock = _entry(loaded.entries, WOZ_STOCK + "/replacement")
+    assert stock.meta["replaces"] == WOZ_STOCK
+    assert _woz_value(ledger) == 558950000

@@ -28,8 +28,8 @@ from wijkboekhouding.importers.cbs.catalogue import (
     load_parameters,
 )
 from wijkboekhouding.importers.cbs.errors import BadOption
-from wijkboekhouding.importers.cbs.revisions import Known, revise
-from wijkboekhouding.importers.cbs.summary import Summary, sum_checks
+from wijkboekhouding.importers.cbs.revisions import Known, Revision, Scope, revise
+from wijkboekhouding.importers.cbs.summary import Summary, sum_checks, without
 from wijkboekhouding.importers.cbs.table import CbsTable
 from wijkboekhouding.importers.cbs.transform import Context, Plan, build_plan
 
@@ -123,8 +123,10 @@ def run_import(
     # Read and transform the table, then compare with the ledger.
     table = read_table()
     plan, context = plan_table(table, load_catalogue(), load_parameters(), year)
-    revision = revise(plan.entries, known, table.table_id)
+    scope = Scope(context.id_prefix, frozenset(row.code for row in plan.rows))
+    revision = revise(plan.entries, known, table.table_id, scope)
     transformed = time.perf_counter()
+    missing, not_estimated = _not_withdrawn(plan, revision)
 
     summary = Summary(
         table=table.table_id,
@@ -137,10 +139,11 @@ def run_import(
         unchanged=revision.unchanged,
         corrected=revision.corrected,
         declared=revision.declared,
-        missing=plan.missing,
-        not_estimated=plan.not_estimated,
+        missing=missing,
+        not_estimated=not_estimated,
         checks=sum_checks(plan.rows, context.catalogue),
         corrections=revision.corrections,
+        withdrawn=[w.line() for w in revision.withdrawn],
         changed_areas=revision.changed_areas,
         written=len(revision.entries),
         dry_run=dry_run,
@@ -151,6 +154,18 @@ def run_import(
     return summary, Timings(
         loaded - started, transformed - loaded, written - transformed
     )
+
+
+def _not_withdrawn(
+    plan: Plan, revision: Revision
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The missing figures and estimates, less those listed as withdrawn.
+
+    A withdrawal's subject is ``woz-gemiddeld`` or ``stock:woz-totaal``; the
+    plan lists them as ``woz-gemiddeld`` and ``stock woz-totaal``.
+    """
+    gone = {(w.what.replace(":", " ", 1), w.code) for w in revision.withdrawn}
+    return without(plan.missing, gone), without(plan.not_estimated, gone)
 
 
 def write(

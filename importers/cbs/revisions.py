@@ -14,13 +14,27 @@ correct, which is the original id at the first correction::
       replaces: "cbs:85984NED:2024:BU02020211:inwoners"
       reason: "CBS revised table 85984NED: 3390 -> 3400"
 
+When CBS withdraws a figure (now ``null`` or ``.``) of an area the import
+still covers, the entries built from it are undone the same way: a stock or
+flow gets a reversal, an observation a replacement that says the figure is
+gone, which ends the observation as a replacement would::
+
+    2024-01-01 custom "observation-withdrawn" "BU02020211" "woz-gemiddeld"
+      source: "cbs:85984NED"
+      method: "measured"
+      id: "cbs:85984NED:2024:BU02020211:woz-gemiddeld/withdrawal"
+      replaces: "cbs:85984NED:2024:BU02020211:woz-gemiddeld"
+      reason: "CBS withdrew it from table 85984NED: 344000 -> missing"
+
+A figure CBS publishes again later gets a replacement of the withdrawn one.
+
 Declarations the ledger already has in any form (an area code, an account,
 a commodity, an observation rule) are skipped, whoever wrote them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,10 +43,14 @@ from beancount.core import data
 
 from wijkboekhouding.engine.corrections import (
     META_REPLACES,
+    META_REVERSES,
     replacement,
     reversal,
 )
 from wijkboekhouding.engine.model import META_ID
+
+WITHDRAWN = "observation-withdrawn"
+MISSING = "missing"
 
 
 @dataclass
@@ -46,6 +64,7 @@ class Known:
     accounts: set[str] = field(default_factory=set)
     by_id: dict[str, data.Directive] = field(default_factory=dict)
     successor: dict[str, str] = field(default_factory=dict)
+    reversed: set[str] = field(default_factory=set)
 
     @classmethod
     def from_entries(
@@ -69,6 +88,8 @@ class Known:
             self.by_id[str(entry_id)] = entry
             if META_REPLACES in meta:
                 self.successor[str(meta[META_REPLACES])] = str(entry_id)
+            if META_REVERSES in meta:
+                self.reversed.add(str(meta[META_REVERSES]))
         if isinstance(entry, data.Custom) and entry.values:
             first = str(entry.values[0].value)
             if entry.type == "area" and META_REPLACES not in meta:
@@ -90,6 +111,54 @@ class Known:
             corrections += 1
         return self.by_id[entry_id], corrections
 
+    def withdrawn(self, current: data.Directive) -> bool:
+        """Whether the entry now standing for an id says CBS withdrew it."""
+        if isinstance(current, data.Custom):
+            return current.type == WITHDRAWN
+        return str((current.meta or {}).get(META_ID)) in self.reversed
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The entries one import speaks for: its table and year, and its areas.
+
+    An entry of the ledger in scope that the import no longer offers was
+    built from a figure CBS withdrew.
+    """
+
+    # Limitation: an area missing from the table altogether (recoded between
+    # releases) is out of scope, so its entries stand until corrected by hand.
+
+    prefix: str
+    codes: frozenset[str]
+
+    def area_and_what(self, entry_id: str) -> tuple[str, str] | None:
+        """The area code and subject of an original id in scope, else None.
+
+        ``cbs:85984NED:2024:BU02020211:stock:woningen`` gives
+        ``("BU02020211", "stock:woningen")``.
+        """
+        if "/" in entry_id or not entry_id.startswith(self.prefix):
+            return None  # a correction, or another table or year
+        code, _, what = entry_id[len(self.prefix) :].partition(":")
+        if code not in self.codes or not what or what == "area":
+            return None
+        return code, what
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """An entry undone because CBS no longer publishes its figure."""
+
+    entry_id: str
+    code: str
+    what: str
+    old: str
+
+    def line(self) -> str:
+        """The withdrawal as one line of the summary."""
+        return f"{self.entry_id}: {self.old} -> {MISSING}"
+
 
 @dataclass
 class Revision:
@@ -102,10 +171,20 @@ class Revision:
     declared: int = 0
     changed_areas: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
+    withdrawn: list[Withdrawal] = field(default_factory=list)
 
 
-def revise(candidates: Sequence[data.Directive], known: Known, table: str) -> Revision:
-    """Decide for each candidate: write, skip as unchanged, or correct."""
+def revise(
+    candidates: Sequence[data.Directive],
+    known: Known,
+    table: str,
+    scope: Scope | None = None,
+) -> Revision:
+    """Decide for each candidate: write, skip as unchanged, or correct.
+
+    With a ``scope``, the entries in it that no candidate stands for any
+    more are withdrawn.
+    """
     revision = Revision()
     for entry in candidates:
         entry_id = str(entry.meta[META_ID])
@@ -116,7 +195,42 @@ def revise(candidates: Sequence[data.Directive], known: Known, table: str) -> Re
         else:
             revision.entries.append(entry)
             revision.new += 1
+    if scope is not None:
+        offered = {str(entry.meta[META_ID]) for entry in candidates}
+        _withdraw(offered, known, table, scope, revision)
     return revision
+
+
+def _withdraw(
+    offered: Set[str], known: Known, table: str, scope: Scope, revision: Revision
+) -> None:
+    """Undo the entries in scope whose figure CBS no longer publishes."""
+    for entry_id in [i for i in known.by_id if i not in offered]:
+        found = scope.area_and_what(entry_id)
+        if found is None or entry_id not in known.ids:
+            continue
+        current, count = known.current(entry_id)
+        if known.withdrawn(current) or not _withdrawable(current):
+            continue
+        old = _show(_figures(current))
+        reason = f"CBS withdrew it from table {table}: {old} -> {MISSING}"
+        suffix = "" if count == 0 else f"-{count + 1}"
+        if isinstance(current, data.Transaction):
+            undo = reversal(current, reason, new_id=f"{entry_id}/reversal{suffix}")
+            revision.entries.append(undo)
+        else:
+            assert isinstance(current, data.Custom)
+            gone = current._replace(type=WITHDRAWN, values=current.values[:2])
+            new_id = f"{entry_id}/withdrawal{suffix}"
+            revision.entries.append(replacement(current, gone, reason, new_id))
+        revision.withdrawn.append(Withdrawal(entry_id, *found, old))
+
+
+def _withdrawable(entry: data.Directive) -> bool:
+    """A stock, flow or observation; declarations are never withdrawn."""
+    if isinstance(entry, data.Custom):
+        return entry.type == "observation"
+    return isinstance(entry, data.Transaction)
 
 
 def _declared_elsewhere(entry: data.Directive, known: Known) -> bool:
@@ -141,6 +255,9 @@ def _compare(
     revision: Revision,
 ) -> None:
     current, count = known.current(entry_id)
+    if known.withdrawn(current):
+        _republish(entry, entry_id, current, count, table, revision)
+        return
     old, new = _figures(current), _figures(entry)
     if old == new:
         revision.unchanged += 1
@@ -165,6 +282,24 @@ def _compare(
     )
     revision.corrected += 1
     revision.corrections.append(f"{entry_id}: {_show(old)} -> {_show(new)}")
+
+
+def _republish(
+    entry: data.Directive,
+    entry_id: str,
+    current: data.Directive,
+    count: int,
+    table: str,
+    revision: Revision,
+) -> None:
+    """A figure CBS publishes again: it replaces the withdrawn one."""
+    new = _show(_figures(entry))
+    reason = f"CBS published it again in table {table}: {MISSING} -> {new}"
+    suffix = "" if count == 0 else f"-{count + 1}"
+    new_id = f"{entry_id}/replacement{suffix}"
+    revision.entries.append(replacement(current, entry, reason, new_id))
+    revision.corrected += 1
+    revision.corrections.append(f"{entry_id}: {MISSING} -> {new}")
 
 
 def _figures(entry: data.Directive) -> tuple[Any, ...]:

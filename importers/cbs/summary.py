@@ -56,6 +56,7 @@ class Summary:
     not_estimated: dict[str, list[str]] = field(default_factory=dict)
     checks: list[SumCheck] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
     changed_areas: list[str] = field(default_factory=list)
     written: int = 0
     dry_run: bool = False
@@ -73,12 +74,19 @@ class Summary:
             f" year {self.year}: {self.areas} areas",
             f"{verb} {self.written} entries to {self.target}",
             f"new {self.new}, unchanged {self.unchanged}, corrected"
-            f" {self.corrected}, skipped-missing {self.skipped_missing}"
-            f" (already declared in the ledger: {self.declared})",
+            f" {self.corrected}, withdrawn {len(self.withdrawn)}, skipped-missing"
+            f" {self.skipped_missing} (already declared in the ledger:"
+            f" {self.declared})",
         ]
         if self.corrections:
             out.append("corrected (CBS revised these figures):")
             out.extend(f"  {line}" for line in self.corrections)
+        if self.withdrawn:
+            out.append(
+                "withdrawn since the last import (CBS no longer publishes these"
+                " figures; their entries are undone):"
+            )
+            out.extend(f"  {line}" for line in self.withdrawn)
         if self.changed_areas:
             out.append("areas whose CBS name or parent changed (not corrected):")
             out.extend(f"  {line}" for line in self.changed_areas)
@@ -96,6 +104,17 @@ class Summary:
         else:
             out.append("checks: every additive total equals the sum of its sub-areas")
         return out
+
+
+def without(
+    listing: dict[str, list[str]], gone: set[tuple[str, str]]
+) -> dict[str, list[str]]:
+    """A listing of codes per name, less the (name, code) pairs in ``gone``."""
+    kept = {
+        name: [code for code in codes if (name, code) not in gone]
+        for name, codes in listing.items()
+    }
+    return {name: codes for name, codes in kept.items() if codes}
 
 
 def _codes(name: str, codes: Sequence[str], total: int | None = None) -> str:

@@ -97,9 +97,14 @@ class Context:
         """The ``source`` metadata of every entry."""
         return f"cbs:{self.table_id}"
 
+    @property
+    def id_prefix(self) -> str:
+        """The start of the id of every entry about an area of this import."""
+        return f"cbs:{self.table_id}:{self.year}:"
+
     def entry_id(self, code: str, what: str) -> str:
         """The stable id of an entry about one area."""
-        return f"cbs:{self.table_id}:{self.year}:{code}:{what}"
+        return f"{self.id_prefix}{code}:{what}"
 
     def meta(self, method: str, entry_id: str, **extra: Any) -> dict[str, Any]:
         """Metadata with source, method and id, in that order."""
