@@ -15,6 +15,7 @@ import csv
 import json
 import re
 import shutil
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -234,6 +235,26 @@ class FakeCbs:
                 link += "&$filter=" + query["$filter"]
             body["odata.nextLink"] = link
         return body
+
+
+@contextmanager
+def silent_catalog(give_up: float = 10.0) -> Iterator[str]:
+    """A catalog on 127.0.0.1 that accepts connections and never answers.
+
+    The port listens but nobody reads: the kernel completes each connection
+    and the request waits unanswered.  After ``give_up`` seconds the socket
+    closes, which resets the waiting connections, so a client without a
+    timeout fails instead of hanging the test run.
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        closer = threading.Timer(give_up, sock.close)
+        closer.start()
+        try:
+            yield f"127.0.0.1:{sock.getsockname()[1]}"
+        finally:
+            closer.cancel()
 
 
 @contextmanager

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 from urllib.parse import unquote_plus
 
 import cbsodata
-from iv3_support import arnhem_ledger, fake_cbs, import_file, invoke
+from iv3_support import (
+    arnhem_ledger,
+    fake_cbs,
+    import_file,
+    invoke,
+    silent_catalog,
+)
 
 from wijkboekhouding.engine.ledger import load
 
@@ -82,3 +89,26 @@ def test_an_unreachable_catalog_is_one_clear_line(tmp_path: Path) -> None:
         " with --from\n"
     )
     assert (tmp_path / "budget.beancount").read_text() == "; Iv3 budget\n"
+
+
+def test_a_catalog_that_never_answers_times_out_in_one_clear_line(
+    tmp_path: Path,
+) -> None:
+    main = arnhem_ledger(tmp_path, allocation=False)
+    files = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    with silent_catalog() as url:
+        started = time.monotonic()
+        result = invoke(
+            "import", "iv3", str(main), "--gemeente", "GM0202", "--year", "2024",
+            "--kind", "begroting", "--catalog-url", url, "--timeout", "0.3",
+            "--journal", str(tmp_path / "budget.beancount"),
+        )  # fmt: skip
+        waited = time.monotonic() - started
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        f"Error: CBS table 45067NED: {url} gave no answer within 0.3 s; the"
+        " ledger is unchanged. Try again later or with a longer --timeout, or"
+        " import from a file with --from\n"
+    )
+    assert waited < 5  # the 0.3 s timeout, not the server giving up at 10 s
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == files

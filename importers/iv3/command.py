@@ -20,7 +20,12 @@ from wijkboekhouding.importers.iv3.errors import (
     GemeenteNotDeclared,
     UnknownGemeente,
 )
-from wijkboekhouding.importers.iv3.source import Iv3Figures, fetch, read_csv
+from wijkboekhouding.importers.iv3.source import (
+    DEFAULT_TIMEOUT,
+    Iv3Figures,
+    fetch,
+    read_csv,
+)
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +108,13 @@ def render_plain(entries: list[data.Directive]) -> str:
     type=click.Path(dir_okay=False),
     help="The file to append to (default: LEDGER); include it from LEDGER.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for each answer of the CBS catalog.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the entries, write nothing.")
 def command(
     ledger: str,
@@ -114,6 +126,7 @@ def command(
     catalog_url: str,
     table: str | None,
     journal_file: str | None,
+    timeout: float,
     dry_run: bool,
 ) -> None:
     """Import a gemeente's Iv3 lasten and baten per taakveld."""
@@ -130,7 +143,7 @@ def command(
                 f"no known CBS Iv3 table for {year}; pass --table ID or --from FILE",
                 param_hint="--year",
             )
-        found = fetch(table_id, gemeente, year, kind, catalog_url)
+        found = fetch(table_id, gemeente, year, kind, catalog_url, timeout)
     new = plan_entries(loaded, found, gemeente, label, year, kind)
 
     if dry_run:

@@ -88,6 +88,17 @@ class CatalogError(WijkboekhoudingError):
         )
 
 
+class CatalogTimeout(WijkboekhoudingError):
+    """The CBS catalog accepted the request but gave no answer in time."""
+
+    def __init__(self, table: str, host: str, seconds: float) -> None:
+        super().__init__(
+            f"CBS table {table}: {host} gave no answer within {seconds:g} s;"
+            " the ledger is unchanged. Try again later or with a longer"
+            " --timeout, or import from a file with --from"
+        )
+
+
 class PlanError(WijkboekhoudingError):
     """A plan file for ``challenge`` that cannot be used."""
 

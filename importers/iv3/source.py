@@ -27,6 +27,7 @@ from wijkboekhouding.importers.iv3.catalogue import KINDS, Taakveld, code_of, ta
 from wijkboekhouding.importers.iv3.errors import (
     BadAmount,
     CatalogError,
+    CatalogTimeout,
     GemeenteNotInFile,
     Iv3FileError,
     UnknownTaakveld,
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 THOUSAND = Decimal(1000)
 CENT = Decimal("0.01")
 MEASURE = "k_2ePlaatsing_2"
+DEFAULT_TIMEOUT = 60.0
 REQUIRED_COLUMNS = ("Gemeenten", "Taakveld", "Baten", "Lasten")
 
 
@@ -158,11 +160,19 @@ def _client_options(catalog_url: str) -> Iterator[tuple[Any, str]]:
 
 
 def fetch(
-    table: str, gemeente_code: str, year: int, kind: str, catalog_url: str
+    table: str,
+    gemeente_code: str,
+    year: int,
+    kind: str,
+    catalog_url: str,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Iv3Figures:
     """The figures of one gemeente from the CBS Iv3 table through ``cbsodata``.
 
+    ``timeout`` is in seconds, for each connection and each answer.
+
     Raises:
+      CatalogTimeout: the catalog gave no answer within ``timeout``.
       CatalogError: the catalog cannot be reached or answers in another shape.
       UnknownTaakveld: a taakveld the scheme does not have.
       GemeenteNotInFile: the table has no row of the gemeente and kind.
@@ -174,7 +184,11 @@ def fetch(
     with _client_options(catalog_url) as (client, host):
         log.info("reading CBS table %s from %s (%s)", table, host, query)
         try:
-            tables = client.download_data(table, filters=query, catalog_url=host)
+            tables = client.download_data(
+                table, filters=query, catalog_url=host, timeout=timeout
+            )
+        except requests.Timeout:
+            raise CatalogTimeout(table, host, timeout) from None
         except (requests.RequestException, ValueError, KeyError) as exc:
             raise CatalogError(table, f"download failed ({exc})") from exc
     return _from_tables(tables, table, gemeente_code, verslagsoort)
