@@ -62,6 +62,21 @@ def test_catalogue_keeps_the_canonical_observation_names_and_rules() -> None:
     assert len(sectors) == 9  # the total and the eight SBI sector groups
 
 
+def test_every_variable_matches_real_cbs_columns_unless_marked_unverified() -> None:
+    # 85984NED's DataProperties are CBS's own (see fixtures PROVENANCE.md).
+    catalogue = load_catalogue()
+    matched = {
+        c.variable.name for c in catalogue.match("85984NED", _properties("85984NED"))
+    }
+    unverified = {v.name for v in catalogue.variables if v.unverified}
+    assert unverified == {"woningen-zonnepanelen"}
+    assert matched == {v.name for v in catalogue.variables} - unverified
+    # No bundled table has a solar-panel column under any name.
+    for table in ("85984NED", "83765NED", "84583NED"):
+        keys = [str(p.get("Key")) for p in _properties(table)]
+        assert not [k for k in keys if "zonne" in k.lower()], table
+
+
 def test_stem_drops_only_the_trailing_number() -> None:
     assert stem("AantalInwoners_5") == "AantalInwoners"
     assert stem("k_65JaarOfOuder_12") == "k_65JaarOfOuder"

@@ -45,6 +45,7 @@ class Variable:
     scale: Decimal
     rule: str
     weight: str | None = None
+    unverified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def _variable(raw: Mapping[str, Any], path: Path) -> Variable:
         scale=Decimal(str(_require(raw, "scale", path, "variable"))),
         rule=rule,
         weight=str(weight) if weight else None,
+        unverified=str(raw["unverified"]) if raw.get("unverified") else None,
     )
 
 
