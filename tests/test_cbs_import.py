@@ -147,9 +147,22 @@ def test_summary_reports_buurten_that_do_not_add_up_to_their_wijk(
 ) -> None:
     output = arnhem_online[1]
     assert (
-        "inwoners: WK020202 Spijkerkwartier 6880, its sub-areas add up to 6885"
+        "inwoners: WK020202 Spijkerkwartier 6880, its buurten add up to 6885"
         " (difference -5)" in output
     )
+
+
+def test_summary_compares_the_gemeente_with_its_wijken_and_its_buurten(
+    arnhem_online: tuple[Path, str],
+) -> None:
+    # CBS publishes 167,632 inhabitants for Arnhem; its 24 wijken add up to
+    # 167,630 and its 83 buurten to 167,635, each rounded on its own.
+    lines = arnhem_online[1].splitlines()
+    assert [line for line in lines if line.startswith("  inwoners: GM0202")] == [
+        "  inwoners: GM0202 Arnhem 167632, its wijken add up to 167630 (difference 2)",
+        "  inwoners: GM0202 Arnhem 167632, its buurten add up to 167635"
+        " (difference -3)",
+    ]
 
 
 def test_download_writes_a_snapshot_that_imports_like_the_online_table(

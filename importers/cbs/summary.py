@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from wijkboekhouding.engine.model import GEMEENTE, WIJK
+from wijkboekhouding.engine.model import BUURT, GEMEENTE, WIJK
 from wijkboekhouding.importers.cbs.catalogue import Catalogue
 from wijkboekhouding.importers.cbs.transform import AreaRow
 
@@ -15,7 +15,10 @@ SHOWN_CODES = 8
 
 @dataclass(frozen=True)
 class SumCheck:
-    """An additive figure of an area that its sub-areas do not add up to."""
+    """An additive figure of an area that its wijken or buurten do not add up to.
+
+    ``level`` names the parts in the plural: ``wijken`` or ``buurten``.
+    """
 
     name: str
     area: str
@@ -23,17 +26,18 @@ class SumCheck:
     published: Decimal
     parts: Decimal
     parts_missing: int
+    level: str = "buurten"
 
     def line(self) -> str:
         """The check as one line of the summary."""
         missing = (
-            f", {self.parts_missing} sub-area(s) without a figure"
+            f", {self.parts_missing} of them without a figure"
             if self.parts_missing
             else ""
         )
         return (
             f"{self.name}: {self.area} {self.area_name} {self.published:f},"
-            f" its sub-areas add up to {self.parts:f}"
+            f" its {self.level} add up to {self.parts:f}"
             f" (difference {self.published - self.parts:f}{missing})"
         )
 
@@ -125,36 +129,48 @@ def _codes(name: str, codes: Sequence[str], total: int | None = None) -> str:
 
 
 def sum_checks(rows: Sequence[AreaRow], catalogue: Catalogue) -> list[SumCheck]:
-    """Compare each wijk with its buurten and the gemeente with its wijken.
+    """Compare each wijk with its buurten, the gemeente with its wijken and buurten.
 
     Only variables aggregated by ``sum`` are checked; differences from CBS's
     rounding or suppression are reported per area, not hidden.
     """
     additive = [v.name for v in catalogue.variables if v.rule == "sum"]
-    children: dict[str, list[AreaRow]] = {}
+    wijken: dict[str, list[AreaRow]] = {}
+    buurten: dict[str, list[AreaRow]] = {}
     for row in rows:
-        if row.parent:
-            children.setdefault(row.parent, []).append(row)
+        if row.level == WIJK and row.parent:
+            wijken.setdefault(row.parent, []).append(row)
+        elif row.level == BUURT and row.parent:
+            buurten.setdefault(row.parent, []).append(row)
+            buurten.setdefault(_gemeente_of(row.code), []).append(row)
     checks: list[SumCheck] = []
     for row in rows:
-        if row.level not in (GEMEENTE, WIJK) or row.code not in children:
-            continue
-        parts = children[row.code]
+        groups = {"wijken": wijken.get(row.code, [])} if row.level == GEMEENTE else {}
+        if row.level in (GEMEENTE, WIJK):
+            groups["buurten"] = buurten.get(row.code, [])
         for name in additive:
-            published = row.values.get(name)
-            if published is None:
-                continue
-            known = [p.values[name] for p in parts if name in p.values]
-            total = sum(known, Decimal(0))
-            if total != published:
-                checks.append(
-                    SumCheck(
-                        name,
-                        row.code,
-                        row.name,
-                        published,
-                        total,
-                        len(parts) - len(known),
-                    )
-                )
+            for level, parts in groups.items():
+                check = _check(row, name, level, parts)
+                if check is not None:
+                    checks.append(check)
     return checks
+
+
+def _gemeente_of(buurt: str) -> str:
+    """The gemeente of a buurt code: BU02020211 lies in GM0202."""
+    return "GM" + buurt[2:6]
+
+
+def _check(
+    row: AreaRow, name: str, level: str, parts: Sequence[AreaRow]
+) -> SumCheck | None:
+    """The difference of one figure from the sum of its parts, if any."""
+    published = row.values.get(name)
+    if published is None or not parts:
+        return None
+    known = [p.values[name] for p in parts if name in p.values]
+    total = sum(known, Decimal(0))
+    if total == published:
+        return None
+    missing = len(parts) - len(known)
+    return SumCheck(name, row.code, row.name, published, total, missing, level)
