@@ -69,11 +69,32 @@ class Costs:
     notes: tuple[str, ...]
 
 
-def budget_frame(ledger: Ledger) -> pd.DataFrame:
-    """The Expenses postings of budget entries, with their taakveld columns."""
+def budget_frame(ledger: Ledger, root: str = "Expenses") -> pd.DataFrame:
+    """The postings of budget entries on one root, with their taakveld columns.
+
+    ``Expenses`` holds the lasten, ``Income`` the baten (as negative amounts).
+    """
     frame = postings_frame(ledger.entries, extra_meta=EXTRA_META)
-    keep = (frame["root"] == "Expenses") & frame["taakveld"].notna()
+    keep = (frame["root"] == root) & frame["taakveld"].notna()
     return frame[keep & (frame["unit"] == "EUR")]
+
+
+def baten_of(
+    ledger: Ledger, area: str, kind: str, taakveld: str, period: str | None
+) -> tuple[Decimal, Decimal]:
+    """The baten of a taakveld allocated to an area, and the gemeente's, in EUR.
+
+    Baten are public income (levies, fees, grants), shown as positive amounts.
+    """
+    frame = in_period(budget_frame(ledger, "Income"), period)
+    scale = frame.attrs.get("scale", 0)
+    rows = frame[(frame["iv3_kind"] == kind) & (frame["taakveld"] == taakveld)]
+
+    def received(code: str) -> Decimal:
+        inside = rows["area"].isin(ledger.registry.covered(code))
+        return Decimal(0) - _to_decimal(rows[inside]["q"].sum(), scale)
+
+    return received(area), received(_gemeente_of(ledger, area))
 
 
 def taakveld_order(code: str) -> tuple[int, int, str]:
@@ -125,7 +146,7 @@ def costs_of(
     """
     registry = ledger.registry
     if area not in registry:
-        raise UnknownArea(area, "see the areas with `wijkboekhouding report --by area`")
+        raise UnknownArea(area, "see them with `wijkboekhouding areas LEDGER`")
     gemeente = _gemeente_of(ledger, area)
     on = period_bounds(period)[1] - datetime.timedelta(days=1) if period else None
     people = ledger.observations.value(registry, area, INHABITANTS, on)

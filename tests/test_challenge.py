@@ -44,12 +44,18 @@ def test_challenge_sets_the_afval_budget_beside_a_plan(tmp_path: Path) -> None:
     # Budget: Spijkerbuurt's share of Arnhem's 7.3 lasten, 652,463.19 EUR.
     # Plan: 4,000.00 + 250.50 = 4,250.50 EUR and 600 h x 16.00 = 9,600.00 EUR,
     # 13,850.50 EUR in all; difference 652,463.19 - 13,850.50 = 638,612.69.
+    # Baten: the waste levy and other income, 25,078,000.00 EUR for Arnhem;
+    # Spijkerbuurt's 2,515 of 85,245 households: 2,507,800,000 cents x 2,515
+    # / 85,245 = 73,988,116.605 cents, which takes a leftover cent: 739,881.17.
     assert {k: found[k] for k in (
-        "budget", "gemeente_budget", "plan_money", "plan_hours", "hourly_rate",
-        "plan_hours_value", "plan_total", "difference", "year", "kind",
+        "budget", "gemeente_budget", "baten", "gemeente_baten", "plan_money",
+        "plan_hours", "hourly_rate", "plan_hours_value", "plan_total",
+        "difference", "year", "kind",
     )} == {
         "budget": "652463.19",
         "gemeente_budget": "22115000.00",
+        "baten": "739881.17",
+        "gemeente_baten": "25078000.00",
         "plan_money": "4250.50",
         "plan_hours": "600",
         "hourly_rate": "16.00",
@@ -63,7 +69,14 @@ def test_challenge_sets_the_afval_budget_beside_a_plan(tmp_path: Path) -> None:
         "share of BU02020211: 2.9503%, by allocation key 7.3 huishoudens"
         " (default: Waste is collected and the waste levy charged per household.)"
     )
-    assert found["assumptions"][3] == (
+    # The baten exceed the lasten: 739,881.17 - 652,463.19 = 87,417.98.
+    assert found["assumptions"][2] == (
+        "baten (income such as levies and fees) of taakveld 7.3 allocated to"
+        " BU02020211: 739881.17 EUR of the gemeente's 25078000.00 EUR; the"
+        " comparison uses the lasten only; here the baten exceed the lasten by"
+        " 87417.98 EUR"
+    )
+    assert found["assumptions"][4] == (
         "volunteer hours valued at 16.00 EUR per hour (source:"
         " Vrijwilligersvergoeding per uur, aanname werkgroep)"
     )
@@ -84,7 +97,41 @@ def test_challenge_as_a_table(tmp_path: Path) -> None:
         "(EUR)",
         "652463.19",
     ]
-    assert lines[7].split()[-1] == "638612.69"
+    assert lines[2].split() == [
+        "municipal",
+        "baten",
+        "in",
+        "area",
+        "(EUR)",
+        "739881.17",
+    ]
+    assert lines[8].split()[-1] == "638612.69"
+
+
+def test_a_taakveld_kept_at_gemeente_level_has_no_share(tmp_path: Path) -> None:
+    main = budgeted_arnhem(tmp_path / "arnhem")
+    plan = tmp_path / "plan.beancount"
+    plan.write_text(PLAN, encoding="utf-8")
+    result = invoke(
+        "challenge", str(main), "--area", "BU02020211", "--taakveld", "0.5",
+        "--plan", str(plan), "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    # Treasury (key none): lasten -2,285,000.00 and baten 2,555,000.00 EUR
+    # stay whole at GM0202, so the buurt's share of both is nothing.
+    assert (found["budget"], found["gemeente_budget"]) == ("0.00", "-2285000.00")
+    assert (found["baten"], found["gemeente_baten"]) == ("0.00", "2555000.00")
+    assert found["assumptions"][1] == (
+        "share of BU02020211: not allocated, by allocation key 0.5 none"
+        " (default: Interest and financing belong to the whole organisation,"
+        " not to a place.)"
+    )
+    assert found["assumptions"][2] == (
+        "baten (income such as levies and fees) of taakveld 0.5 allocated to"
+        " BU02020211: 0.00 EUR of the gemeente's 2555000.00 EUR; the comparison"
+        " uses the lasten only"
+    )
 
 
 def test_hours_without_a_rate_are_refused(tmp_path: Path) -> None:

@@ -60,6 +60,20 @@ def test_costs_need_an_area(tmp_path: Path) -> None:
     assert "--costs needs --area CODE (a buurt, wijk or gemeente)" in result.output
 
 
+def test_an_unknown_area_points_to_the_areas_command(tmp_path: Path) -> None:
+    result = invoke(
+        "report", str(budgeted_arnhem(tmp_path)), "--costs", "--area", "BU99999999"
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: unknown area 'BU99999999': the ledger declares no such area;"
+        " see them with `wijkboekhouding areas LEDGER`\n"
+    )
+    # The command it names works.
+    listed = invoke("areas", str(tmp_path / "main.beancount"))
+    assert listed.exit_code == 0 and "BU02020211" in listed.output
+
+
 def test_the_arnhem_pilot_ledger_holds_the_allocated_begroting() -> None:
     pilot = Path(__file__).parent.parent / "ledgers" / "arnhem" / "main.beancount"
     rows = _costs(pilot, "BU02020211")

@@ -36,12 +36,12 @@ from beancount import loader
 from beancount.core import data
 
 from wijkboekhouding.engine.cli.app import open_ledger, plain
-from wijkboekhouding.engine.costs import costs_of
+from wijkboekhouding.engine.costs import baten_of, costs_of
 from wijkboekhouding.engine.errors import format_error
 from wijkboekhouding.engine.ledger import Ledger
 from wijkboekhouding.importers.iv3.catalogue import taakvelden
 from wijkboekhouding.importers.iv3.errors import PlanError, UnknownTaakveld
-from wijkboekhouding.importers.iv3.keys import KeySet
+from wijkboekhouding.importers.iv3.keys import AllocationKey, KeySet
 
 HOURS = "UUR"
 MONEY = "EUR"
@@ -141,6 +141,8 @@ class Comparison:
     year: int
     budget: Decimal
     gemeente_budget: Decimal
+    baten: Decimal
+    gemeente_baten: Decimal
     plan: Plan
     assumptions: tuple[str, ...]
 
@@ -169,15 +171,15 @@ def compare(
         )
     budget = Decimal(row["amount"].iloc[0])
     whole = Decimal(row["gemeente_amount"].iloc[0])
+    baten, gemeente_baten = baten_of(ledger, area, kind, taakveld, str(year))
     key = KeySet.from_entries(ledger.entries)[0].lookup(
         taakveld, datetime.date(year, 1, 1)
     )
-    share = budget / whole if whole else Decimal(0)
     assumptions = [
         f"municipal figure: the {kind} {year} lasten of taakveld {taakveld}"
         f" for {costs.gemeente} ({whole} EUR), Iv3 via CBS",
-        f"share of {area}: {share:.4%}, by allocation key {key.label()}"
-        f" ({key.origin}: {key.reason})",
+        _share(area, budget, whole, key),
+        _baten_note(area, taakveld, budget, baten, gemeente_baten),
         f"plan: {plan.path}; money is the plan's Expenses in EUR",
     ]
     if plan.rate is not None:
@@ -203,9 +205,34 @@ def compare(
         year,
         budget,
         whole,
+        baten,
+        gemeente_baten,
         plan,
         tuple(assumptions),
     )
+
+
+def _share(area: str, budget: Decimal, whole: Decimal, key: AllocationKey) -> str:
+    """The area's share of the lasten, and the key that set it."""
+    by = f"by allocation key {key.label()} ({key.origin}: {key.reason})"
+    if not key.allocates:
+        return f"share of {area}: not allocated, {by}"
+    share = budget / whole if budget and whole else Decimal(0)  # never -0
+    return f"share of {area}: {share:.4%}, {by}"
+
+
+def _baten_note(
+    area: str, taakveld: str, lasten: Decimal, baten: Decimal, whole: Decimal
+) -> str:
+    """The baten beside the lasten: the comparison leaves them out."""
+    note = (
+        f"baten (income such as levies and fees) of taakveld {taakveld}"
+        f" allocated to {area}: {baten} EUR of the gemeente's {whole} EUR;"
+        " the comparison uses the lasten only"
+    )
+    if baten > lasten:
+        note += f"; here the baten exceed the lasten by {baten - lasten} EUR"
+    return note
 
 
 def _latest_year(ledger: Ledger, taakveld: str, kind: str) -> int:
@@ -229,6 +256,7 @@ def rows(comparison: Comparison) -> list[tuple[str, Decimal | str | None]]:
     plan = comparison.plan
     return [
         ("municipal budget in area (EUR)", comparison.budget),
+        ("municipal baten in area (EUR)", comparison.baten),
         ("plan: money (EUR)", plan.money),
         ("plan: volunteer hours", plan.hours),
         ("plan: hourly rate (EUR)", plan.rate),
@@ -267,6 +295,8 @@ def render_json(comparison: Comparison) -> str:
         "year": comparison.year,
         "budget": plain(comparison.budget),
         "gemeente_budget": plain(comparison.gemeente_budget),
+        "baten": plain(comparison.baten),
+        "gemeente_baten": plain(comparison.gemeente_baten),
         "plan_money": plain(plan.money),
         "plan_hours": plain(plan.hours),
         "hourly_rate": plain(plan.rate),
