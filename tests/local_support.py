@@ -6,8 +6,6 @@ import os
 import shutil
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from wijkboekhouding.engine.ledger import load
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,20 +51,6 @@ def snapshot(main: Path) -> dict[str, bytes]:
 def ledger_errors(main: Path) -> list[str]:
     """The errors `wijkboekhouding check` would print."""
     return [error.message for error in load(main).errors]
-
-
-def write_xlsx(path: Path, rows: list[list[object]], sheet: str = "Uren") -> Path:
-    """An xlsx file with one named sheet (and a second, unrelated one)."""
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    first.title = "Toelichting"
-    first.append(["Uren van de werkgroepen, per project"])
-    data = book.create_sheet(sheet)
-    for row in rows:
-        data.append(row)
-    book.save(path)
-    return path
 
 
 def assert_golden(text: str, name: str) -> None:

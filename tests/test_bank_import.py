@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,11 @@ from local_support import (
 
 from wijkboekhouding.engine.cli import cli
 from wijkboekhouding.engine.errors import WijkboekhoudingError
-from wijkboekhouding.importers.bank.booking import OpeningMismatch, UnknownIban
+from wijkboekhouding.importers.bank.booking import (
+    ClosingMismatch,
+    OpeningMismatch,
+    UnknownIban,
+)
 from wijkboekhouding.importers.bank.command import import_bank
 from wijkboekhouding.importers.bank.csvformats import abn_iban
 from wijkboekhouding.importers.bank.fava_config import importers
@@ -410,3 +415,257 @@ def test_the_older_comma_layout_of_ing_imports_without_a_balance(
     assert " balance " not in text
     assert '2025-03-03 * "Gemeente Arnhem" "Subsidie natuurclub 2025' in text
     assert ledger_errors(main) == []
+
+
+def broken_ing(folder: Path) -> Path:
+    """The ING sample with one restated balance: rows 3 and 4 no longer add up."""
+    broken = folder / "ing-fout.csv"
+    text = ING.read_text(encoding="utf-8").replace('"265,00"', '"275,00"')
+    broken.write_text(text, encoding="utf-8")
+    return broken
+
+
+def test_lines_reported_as_skipped_are_not_written(main: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("import", "bank", str(main), str(broken_ing(tmp_path))),
+            *("--rules", str(RULES), "--skip-bad-rows"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line[:42] for line in lines if line.startswith("skipped")] == [
+        "skipped row 3, column 'Saldo na mutatie', ",
+        "skipped row 4, column 'Saldo na mutatie', ",
+    ]
+    assert (
+        f"appended 2 new entries to {journal_of(main)}; 0 already in the ledger;"
+        " 2 bad row(s) skipped"
+    ) in lines
+    text = journal_of(main).read_text(encoding="utf-8")
+    assert text.count("Assets:Natuurclub:Bank ") == 2
+    assert '"Gemeente Arnhem"' in text
+    assert '"Kosten OranjePakket"' in text
+    assert "J. de Vries" not in text
+    assert "Vogelbescherming" not in text
+    assert ledger_errors(main) == []
+
+
+def test_the_corrected_export_adds_only_the_skipped_lines_and_its_balance(
+    main: Path, tmp_path: Path
+) -> None:
+    import_bank(main, broken_ing(tmp_path), RULES, skip_bad_rows=True)
+    outcome = import_bank(main, ING, RULES, recorded=RECORDED)
+    assert (len(outcome.new), outcome.duplicates) == (3, 2)
+    assert [str(e.meta["id"]).rsplit(":", 1)[-1] for e in outcome.new] == [
+        "ing-83d0490e9e11",
+        "ing-725a585d391d",
+        "2025-04-01",
+    ]
+    assert ledger_errors(main) == []
+    text = journal_of(main).read_text(encoding="utf-8")
+    assert text.count("Assets:Natuurclub:Bank ") == 5
+
+
+def test_the_id_of_a_line_does_not_depend_on_the_balances_a_bank_restates(
+    tmp_path: Path,
+) -> None:
+    restated = tmp_path / "abn.TAB"
+    lines = []
+    for line in ABN.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        for column in (3, 4):
+            before = Decimal(cells[column].replace(",", "."))
+            cells[column] = str(before + 100).replace(".", ",")
+        lines.append("\t".join(cells))
+    restated.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pairs = [
+        (IngImporter(), ING, broken_ing(tmp_path)),
+        (AbnAmroImporter(), ABN, restated),
+    ]
+    for importer, sample, other in pairs:
+        first = importer.read(sample)
+        second = importer.read(other)
+        assert first.opening != second.opening or second.bad
+        ids = [line.reference for line in first.lines]
+        assert [line.reference for line in second.lines] == ids
+
+
+# The ids the digest with balances gave, as ledgers written before hold them.
+FORMER_IDS = {
+    "bank/ing-natuurclub-2025-03.beancount": {
+        "ing-0b1cc688b00b": "ing-012a390b1dc4",
+        "ing-83d0490e9e11": "ing-4df807b900a8",
+        "ing-725a585d391d": "ing-33cd581a06c3",
+        "ing-f5f6d5b2d07d": "ing-71f7d206d744",
+    },
+    "bank/abnamro-2025-02.beancount": {
+        "abn-030b9155974d": "abn-bf540a06771f",
+        "abn-9e9764552473": "abn-aee3854fc60c",
+        "abn-19d001c80f23": "abn-9834b5cca731",
+        "abn-fc8f87188170": "abn-432a37570276",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("earlier", "statement", "golden"),
+    [
+        ((), ING, "bank/ing-natuurclub-2025-03.beancount"),
+        ((CAMT,), ABN, "bank/abnamro-2025-02.beancount"),
+    ],
+)
+def test_lines_booked_under_their_former_digest_are_not_booked_again(
+    main: Path, earlier: tuple[Path, ...], statement: Path, golden: str
+) -> None:
+    for previous in earlier:
+        run(main, previous)
+    text = (GOLDEN / golden).read_text(encoding="utf-8")
+    for new, former in FORMER_IDS[golden].items():
+        assert new in text
+        text = text.replace(new, former)
+    with journal_of(main).open("a", encoding="utf-8") as handle:
+        handle.write(text)
+    before = snapshot(main)
+    assert run(main, statement) == ""
+    assert snapshot(main) == before
+    assert ledger_errors(main) == []
+
+
+def test_an_import_after_which_the_closing_balance_fails_is_refused(
+    main: Path,
+) -> None:
+    with journal_of(main).open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n2025-03-10 * "J. de Vries" "Donatie, met de hand geboekt"\n'
+            '  area: "BU02020210"\n'
+            "  Assets:Natuurclub:Bank   15.00 EUR\n"
+            "  Income:Donaties\n"
+        )
+    assert ledger_errors(main) == []
+    line = journal_of(main).read_text(encoding="utf-8").count("\n") - 3
+    before = snapshot(main)
+    with pytest.raises(ClosingMismatch) as caught:
+        import_bank(main, ING, RULES)
+    message = str(caught.value)
+    assert (
+        "the statement closes Assets:Natuurclub:Bank at 197.80 EUR, but with its"
+        " new lines the ledger would hold 212.80 EUR at the start of 2025-04-01"
+    ) in message
+    assert message.endswith(
+        f"{journal_of(main)}:{line}: 2025-03-10 J. de Vries Donatie, met de hand"
+        " geboekt"
+    )
+    assert snapshot(main) == before
+
+
+def test_a_statement_in_neither_utf8_nor_windows_1252_is_rejected(
+    main: Path, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "ing.csv"
+    raw = ING.read_bytes().replace(b"Kosten OranjePakket", b"Kosten Oranje\x8dPakket")
+    damaged.write_bytes(raw)
+    before = snapshot(main)
+    with pytest.raises(UnreadableFile) as caught:
+        import_bank(main, damaged, RULES)
+    assert str(caught.value) == (
+        f"{damaged}: line 2 is neither UTF-8 nor Windows-1252 (byte 0x8d, after"
+        ' \'"20250331";"Kosten Oranje\'); bank exports are UTF-8 or Windows-1252;'
+        " download the statement again from the bank's website and import that"
+        " file as it is, without saving it from another program; nothing was"
+        " written"
+    )
+    assert snapshot(main) == before
+
+
+UNKNOWN_IBAN = "NL89INGB0002468135"
+
+
+def fava_ledger_with_statements(main: Path) -> tuple[Path, Path]:
+    """Fava options, the import config and two statements beside the ledger.
+
+    Returns the ING statement of the Natuurclub and one of an account that
+    no ``open`` directive declares.
+    """
+    folder = main.parent
+    shutil.copy(RULES, folder / "regels.toml")
+    (folder / "import_config.py").write_text(
+        "from wijkboekhouding.importers.bank.fava_config import importers\n"
+        'CONFIG = importers(__file__, rules="regels.toml")\n',
+        encoding="utf-8",
+    )
+    statements = folder / "bankafschriften"
+    statements.mkdir()
+    known = statements / ING.name
+    shutil.copy(ING, known)
+    stranger = statements / "ing-vogelwacht-2025-03.csv"
+    text = ING.read_text(encoding="utf-8").replace("NL55INGB0003456789", UNKNOWN_IBAN)
+    stranger.write_text(text, encoding="utf-8")
+    text = main.read_text(encoding="utf-8")
+    # Without our Fava extension: this test is about the import page only.
+    lines = [line for line in text.splitlines() if '"fava-extension"' not in line]
+    lines += [
+        '2023-01-01 custom "fava-option" "import-config" "import_config.py"',
+        '2023-01-01 custom "fava-option" "import-dirs" "bankafschriften"',
+    ]
+    main.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return known, stranger
+
+
+def test_fava_lists_a_statement_of_an_undeclared_iban_under_no_importer(
+    main: Path,
+) -> None:
+    from fava.core import FavaLedger
+
+    known, stranger = fava_ledger_with_statements(main)
+    ledger = FavaLedger(str(main), poll_watcher=True)
+    ledger.ingest.load_file()
+    assert ledger.ingest.errors == ()
+    listed = {
+        Path(found.name).name: [
+            (info.importer_name, info.account, str(info.date))
+            for info in found.importers
+        ]
+        for found in ledger.ingest.import_data()
+    }
+    assert listed == {
+        known.name: [("wijkboekhouding.ing", "Assets:Natuurclub:Bank", "2025-03-31")],
+        stranger.name: [],
+    }
+    entries = ledger.ingest.extract(str(known), "wijkboekhouding.ing")
+    assert [type(e).__name__ for e in entries] == [
+        *(["Transaction"] * 4),
+        "Balance",
+    ]
+    assert not any("__former_id__" in e.meta for e in entries)
+
+
+def test_fava_offers_the_statement_once_the_ledger_declares_its_iban(
+    main: Path,
+) -> None:
+    from fava.core import FavaLedger
+
+    _, stranger = fava_ledger_with_statements(main)
+    ledger = FavaLedger(str(main), poll_watcher=True)
+    ledger.ingest.load_file()
+    assert ledger.ingest.import_data()[-1].importers == []
+    # The user adds the account while Fava runs; the import page sees it.
+    accounts = main.parent / "accounts.beancount"
+    with accounts.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2023-01-01 open Assets:Vogelwacht:Bank EUR\n"
+            '  area: "BU02020210"\n'
+            f'  iban: "{UNKNOWN_IBAN}"\n'
+        )
+    found = ledger.ingest.import_data()[-1]
+    assert Path(found.name) == stranger
+    assert [(i.importer_name, i.account) for i in found.importers] == [
+        ("wijkboekhouding.ing", "Assets:Vogelwacht:Bank")
+    ]
+
+
+def test_without_a_ledger_file_the_account_of_a_statement_is_not_made_up() -> None:
+    importer = IngImporter(ledger="/nonexistent/main.beancount")
+    assert importer.identify(str(ING))
+    assert importer.account(str(ING)) == ""

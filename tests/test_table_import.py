@@ -14,19 +14,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from local_support import (
     EXAMPLES,
+    GOLDEN,
     RECORDED,
     assert_golden,
     journal_of,
     ledger_errors,
     snapshot,
     table_ledger,
-    write_xlsx,
 )
 
 from wijkboekhouding.engine.cli import cli
 from wijkboekhouding.engine.errors import WijkboekhoudingError
 from wijkboekhouding.importers.table.command import import_table
-from wijkboekhouding.importers.table.mapping import MappingError
+from wijkboekhouding.importers.table.encoding import (
+    UndeclaredUtf8,
+    WrongEncoding,
+    single_byte,
+)
+from wijkboekhouding.importers.table.mapping import MappingError, UnusableConstant
 from wijkboekhouding.importers.table.review import RejectedFile, UnreadableFile
 from wijkboekhouding.importers.table.values import (
     BadValue,
@@ -34,14 +39,7 @@ from wijkboekhouding.importers.table.values import (
     parse_date,
 )
 
-HOURS = [
-    ["Datum", "Project", "Postcode", "Uren", "Vrijwilliger"],
-    [datetime.datetime(2025, 4, 12), "Geveltuinen", "6828 BA", 3.5, "A.K."],
-    [datetime.datetime(2025, 4, 12), "Geveltuinen", "6828 BA", 2.5, "M.V."],
-    [datetime.datetime(2025, 4, 12), "Boomspiegels", "6828 CB", 4, "J.d.B."],
-    [datetime.datetime(2025, 4, 26), "Repair Café", "6828 AH", 5.25, "S.O."],
-    [datetime.datetime(2025, 4, 26), "Repair Café", "6828 AH", 3, "A.K."],
-]
+HOURS_XLSX = GOLDEN / "table" / "vrijwilligersuren.xlsx"
 
 
 def run(main: Path, file: Path, mapping: str, **options: object) -> str:
@@ -78,11 +76,8 @@ def test_each_example_csv_appends_its_golden_ledger_text(
     assert ledger_errors(main) == []
 
 
-def test_an_xlsx_sheet_gives_the_same_entries_as_its_csv_export(
-    main: Path, tmp_path: Path
-) -> None:
-    workbook = write_xlsx(tmp_path / "uren.xlsx", HOURS)
-    text = run(main, workbook, "vrijwilligersuren.toml")
+def test_an_xlsx_sheet_gives_the_same_entries_as_its_csv_export(main: Path) -> None:
+    text = run(main, HOURS_XLSX, "vrijwilligersuren.toml")
     assert_golden(text, "table/vrijwilligersuren.beancount")
     # The CSV export of the same sheet is recognised as already imported.
     again = run(main, EXAMPLES / "vrijwilligersuren.csv", "vrijwilligersuren.toml")
@@ -179,19 +174,66 @@ def test_skip_bad_rows_imports_the_rest_and_lists_the_skipped(
         ('area = "BU99999999"', "unknown area, street or postcode 'BU99999999'"),
     ],
 )
-def test_unknown_account_unit_or_area_rejects_the_file(
+def test_an_unknown_constant_account_unit_or_area_is_one_mapping_error(
     main: Path, tmp_path: Path, mapping_text: str, expected: str
 ) -> None:
-    key = mapping_text.split(" = ")[0]
-    lines = (EXAMPLES / "bomentelling.toml").read_text(encoding="utf-8").splitlines()
-    lines = [mapping_text if line.startswith(f"{key} = ") else line for line in lines]
-    mapping = write(tmp_path / "m.toml", "\n".join(lines))
+    mapping = write(tmp_path / "m.toml", trees_mapping(mapping_text))
     before = snapshot(main)
+    with pytest.raises(UnusableConstant) as caught:
+        import_table(main, EXAMPLES / "bomentelling.csv", mapping)
+    message = str(caught.value)
+    assert "1 constant field(s) of the mapping cannot be used" in message
+    assert message.count(expected) == 1
+    assert "row 2" not in message
+    assert snapshot(main) == before
+
+
+def trees_mapping(*replacements: str) -> str:
+    """The tree count's mapping with some of its ``key = value`` lines replaced."""
+    lines = (EXAMPLES / "bomentelling.toml").read_text(encoding="utf-8").splitlines()
+    for replacement in replacements:
+        key = replacement.split(" = ")[0]
+        lines = [replacement if ln.startswith(f"{key} = ") else ln for ln in lines]
+    return "\n".join(lines) + "\n"
+
+
+def test_two_wrong_constants_are_listed_once_each_not_once_per_row(
+    main: Path, tmp_path: Path
+) -> None:
+    text = trees_mapping('account = "Assets:Groen:Boomen"', 'unit = "BOMEN"')
+    mapping = write(tmp_path / "m.toml", text)
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("import", "table", str(main), str(EXAMPLES / "bomentelling.csv")),
+            *("--mapping", str(mapping)),
+        ],
+    )
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        f"Error: {mapping}: 2 constant field(s) of the mapping cannot be used, so"
+        " no row can be imported; nothing was written. Correct the mapping:"
+    )
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "  account = 'Assets",
+        "  unit = 'BOMEN'",
+    ]
+    assert "the ledger opens no account Assets:Groen:Boomen" in lines[1]
+    assert "unit BOMEN is not declared" in lines[2]
+
+
+def test_a_constant_account_opened_after_a_row_is_still_a_row_problem(
+    main: Path, tmp_path: Path
+) -> None:
+    extra = main.parent / "spijkerkwartier-extra.beancount"
+    with extra.open("a", encoding="utf-8") as handle:
+        handle.write("2025-05-04 open Assets:Groen:Laat BOOM\n")
+    mapping = write(tmp_path / "m.toml", trees_mapping('account = "Assets:Groen:Laat"'))
     with pytest.raises(RejectedFile) as caught:
         import_table(main, EXAMPLES / "bomentelling.csv", mapping)
-    assert expected in str(caught.value)
-    assert len(caught.value.bad) == 6
-    assert snapshot(main) == before
+    assert [b.row for b in caught.value.bad] == [2, 3, 4, 5]
+    assert "Assets:Groen:Laat opens on 2025-05-04" in str(caught.value)
 
 
 def test_a_missing_column_names_it_and_the_columns_there_are(
@@ -209,12 +251,11 @@ def test_a_missing_column_names_it_and_the_columns_there_are(
     assert snapshot(main) == before
 
 
-def test_a_wrong_sheet_name_lists_the_sheets(main: Path, tmp_path: Path) -> None:
-    workbook = write_xlsx(tmp_path / "uren.xlsx", HOURS)
+def test_a_wrong_sheet_name_lists_the_sheets(main: Path) -> None:
     before = snapshot(main)
     with pytest.raises(UnreadableFile) as caught:
         import_table(
-            main, workbook, EXAMPLES / "vrijwilligersuren.toml", sheet="Urenlijst"
+            main, HOURS_XLSX, EXAMPLES / "vrijwilligersuren.toml", sheet="Urenlijst"
         )
     assert "has no sheet 'Urenlijst'; its sheets are: 'Toelichting', 'Uren'" in str(
         caught.value
@@ -230,8 +271,90 @@ def test_a_file_in_another_encoding_than_declared_is_rejected(
     before = snapshot(main)
     with pytest.raises(UnreadableFile) as caught:
         import_table(main, EXAMPLES / "repaircafe.csv", mapping)
-    assert "line 3 is not valid utf-8 (byte 0xe9)" in str(caught.value)
+    assert (
+        "line 3 is not valid utf-8 (byte 0xe9, after"
+        " '22-02-2025;Spijkerstraat;31;19;'); save the file as \"CSV UTF-8\" from"
+        " the spreadsheet program, or declare its encoding under [source] in the"
+        ' mapping, e.g. encoding = "cp1252" (Excel on Windows); nothing was'
+        " written"
+    ) in str(caught.value)
     assert snapshot(main) == before
+
+
+def test_a_byte_that_windows_1252_lacks_rejects_a_file_of_no_declared_encoding(
+    main: Path, tmp_path: Path
+) -> None:
+    raw = (EXAMPLES / "repaircafe.csv").read_bytes()
+    sample = tmp_path / "repaircafe.csv"
+    sample.write_bytes(raw.replace(b"veel fietsen", b"veel fiets\x81en"))
+    text = (EXAMPLES / "repaircafe.toml").read_text(encoding="utf-8")
+    mapping = write(tmp_path / "m.toml", text.replace('encoding = "cp1252"\n', ""))
+    before = snapshot(main)
+    with pytest.raises(WrongEncoding) as caught:
+        import_table(main, sample, mapping)
+    assert (
+        "line 2 is neither UTF-8 nor Windows-1252 (byte 0x81, after"
+        " 'Spijkerstraat;23;15;veel fiets'); save the file as \"CSV UTF-8\" from the"
+        " spreadsheet program, or declare its encoding under [source] in the"
+        ' mapping, e.g. encoding = "mac-roman" (an older Mac); nothing was written'
+    ) in str(caught.value)
+    assert snapshot(main) == before
+
+
+def test_a_utf8_file_read_with_the_shipped_cp1252_mapping_is_rejected(
+    main: Path, tmp_path: Path
+) -> None:
+    text = (EXAMPLES / "repaircafe.csv").read_text(encoding="cp1252")
+    sample = write(tmp_path / "repaircafe.csv", text, "utf-8")
+    before = snapshot(main)
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("import", "table", str(main), str(sample)),
+            *("--mapping", str(EXAMPLES / "repaircafe.toml")),
+        ],
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {sample}: is UTF-8 (line 3 has 'é', bytes 0xc3 0xa9), but the"
+        " mapping declares encoding = 'cp1252', which would read it as 'Ã©'; set"
+        ' encoding = "utf-8" under [source] in the mapping, or leave encoding out'
+        " (UTF-8 is recognised); nothing was written\n"
+    )
+    assert snapshot(main) == before
+
+
+def test_a_utf8_file_with_a_byte_order_mark_is_not_read_as_cp1252(
+    main: Path, tmp_path: Path
+) -> None:
+    sample = tmp_path / "bomen.csv"
+    raw = (EXAMPLES / "bomentelling.csv").read_bytes()
+    sample.write_bytes(b"\xef\xbb\xbf" + raw)
+    text = (EXAMPLES / "bomentelling.toml").read_text(encoding="utf-8")
+    mapping = write(
+        tmp_path / "m.toml", text.replace("[source]", '[source]\nencoding = "cp1252"')
+    )
+    with pytest.raises(UndeclaredUtf8) as caught:
+        import_table(main, sample, mapping)
+    assert "line 1 has the byte-order mark, bytes 0xef 0xbb 0xbf" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("cp1252", True),
+        ("latin-1", True),
+        ("iso-8859-15", True),
+        ("mac-roman", True),
+        ("utf-8", False),
+        ("utf-16", False),
+        ("shift_jis", False),
+    ],
+)
+def test_single_byte_encodings_are_told_from_multi_byte_ones(
+    encoding: str, expected: bool
+) -> None:
+    assert single_byte(encoding) is expected
 
 
 def test_dry_run_prints_the_entries_and_a_summary_and_writes_nothing(
@@ -278,6 +401,41 @@ def test_the_command_reports_a_rejected_file_in_one_message(
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "rejected, 3 bad row(s)" in result.output
+
+
+TREES_WITH_TWO_BAD_CELLS = """\
+Datum;Straat;Soort;Aantal
+03-05-2025;Spijkerstraat;Linde;7
+31-02-2025;Spijkerstrat;Eik;drie
+03-05-2025;Onbekendelaan;Els;twee
+03-05-2025;Spijkerlaan;Beuk;twaalf
+"""
+
+
+def test_the_summary_counts_bad_rows_not_bad_cells(main: Path, tmp_path: Path) -> None:
+    sample = write(tmp_path / "bomen.csv", TREES_WITH_TWO_BAD_CELLS)
+    args = [
+        *("import", "table", str(main), str(sample)),
+        *("--mapping", str(EXAMPLES / "bomentelling.toml")),
+    ]
+    rejected = CliRunner().invoke(cli, args)
+    assert rejected.exit_code == 1
+    assert "rejected, 3 bad row(s); nothing was written" in rejected.output
+    result = CliRunner().invoke(cli, [*args, "--skip-bad-rows"])
+    assert result.exit_code == 0, result.output
+    skipped = [line for line in result.output.splitlines() if "skipped row" in line]
+    assert [line.split(",")[0] for line in skipped] == [
+        "skipped row 3",
+        "skipped row 3",
+        "skipped row 3",
+        "skipped row 4",
+        "skipped row 4",
+        "skipped row 5",
+    ]
+    assert result.output.rstrip().endswith(
+        f"appended 1 new entry to {journal_of(main)}; 0 already in the ledger;"
+        " 3 bad row(s) skipped"
+    )
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ a balance at the start of its day.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +46,13 @@ from wijkboekhouding.importers.bank.statement import (
     normalise_iban,
 )
 from wijkboekhouding.importers.table.facts import LedgerFacts
-from wijkboekhouding.importers.table.review import BadRow, Extraction
+from wijkboekhouding.importers.table.review import (
+    META_FORMER_ID,
+    BadRow,
+    Extraction,
+    entry_ids,
+    unknown,
+)
 
 META_IBAN = "iban"
 META_NAME = "counterparty-name"
@@ -146,8 +152,92 @@ def check_opening(
         )
 
 
+class ClosingMismatch(WijkboekhoudingError):
+    """A statement whose closing balance the ledger would not reach."""
+
+    def __init__(
+        self,
+        file: str,
+        balance: data.Balance,
+        held: Decimal,
+        strangers: Sequence[data.Transaction],
+    ) -> None:
+        units = balance.amount
+        shown = [f"    {_where(entry)}" for entry in strangers[:5]]
+        more = len(strangers) - len(shown)
+        if more:
+            shown.append(f"    and {more} more")
+        listing = (
+            "; the ledger holds these entries on the account in the statement's"
+            " period that the statement does not:\n" + "\n".join(shown)
+            if shown
+            else ""
+        )
+        super().__init__(
+            f"{file}: the statement closes {balance.account} at {units}, but"
+            f" with its new lines the ledger would hold {held} {units.currency}"
+            f" at the start of {balance.date}, so the balance assertion would"
+            " fail; nothing was written. Some of its lines are probably in the"
+            " ledger already under another id (booked by hand, or imported from"
+            " another export); remove those and import the statement again"
+            f"{listing}"
+        )
+
+
+def _where(entry: data.Transaction) -> str:
+    """A transaction as file, line, date, payee and narration."""
+    meta = entry.meta or {}
+    text = " ".join(part for part in (entry.payee, entry.narration) if part)
+    return (
+        f"{meta.get('filename', '<unknown>')}:{meta.get('lineno', 0)}:"
+        f" {entry.date} {text}"
+    )
+
+
+def check_closing(
+    extraction: Extraction, account: str, entries: Sequence[data.Directive]
+) -> None:
+    """Refuse an import after which the statement's balance would not hold.
+
+    A line booked before under another id (a partial import of an earlier
+    export, or an entry made by hand) would be booked twice; the balance
+    assertion then fails in every later check of the ledger.
+
+    Raises:
+      ClosingMismatch: naming the ledger's entries that the statement lacks.
+    """
+    known = {
+        str(entry.meta[META_ID]) for entry in entries if META_ID in (entry.meta or {})
+    }
+    new = unknown(extraction.entries, known)
+    ours: set[str] = set()
+    for entry in extraction.entries:
+        ours |= entry_ids(entry)
+    lines = [e for e in extraction.entries if isinstance(e, data.Transaction)]
+    for balance in extraction.entries:
+        if not isinstance(balance, data.Balance) or balance.account != account:
+            continue
+        units = balance.amount
+        held = ledger_balance([*entries, *new], account, units.currency, balance.date)
+        if held == units.number:
+            continue
+        start = min((line.date for line in lines), default=balance.date)
+        strangers = [
+            entry
+            for entry in entries
+            if isinstance(entry, data.Transaction)
+            and start <= entry.date < balance.date
+            and not entry_ids(entry) & ours
+            and any(posting.account == account for posting in entry.postings)
+        ]
+        raise ClosingMismatch(extraction.file, balance, held, strangers)
+
+
 def book(statement: Statement, facts: LedgerFacts, rules: Rules) -> Extraction:
     """Turn a statement into entries; bad lines are listed, not raised.
+
+    A line whose row the statement lists as bad (a break in its running
+    balance) is not booked, so what is reported as skipped is not written.
 
     Raises:
       UnknownIban: no account declares the statement's IBAN.
@@ -159,7 +249,10 @@ def book(statement: Statement, facts: LedgerFacts, rules: Rules) -> Extraction:
         raise AccountWithoutArea(bank.account)
     bad = list(statement.bad)
     entries: list[data.Directive] = []
+    listed = {problem.row for problem in statement.bad if problem.row}
     for line in statement.lines:
+        if line.row in listed:
+            continue
         entry = _transaction(statement, line, bank, str(bank_area), facts, rules, bad)
         if entry is not None:
             entries.append(entry)
@@ -223,6 +316,8 @@ def _transaction(
         META_SOURCE: f"bank:{statement.format}",
         META_METHOD: "measured",
     }
+    if line.former_reference:
+        meta[META_FORMER_ID] = f"bank:{statement.iban}:{line.former_reference}"
     if line.counterparty:
         meta[META_NAME] = line.counterparty
     if line.counterparty_iban:

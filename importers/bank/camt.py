@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import logging
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from wijkboekhouding.importers.bank.statement import (
     Statement,
     digest_reference,
     normalise_iban,
-    number_repeats,
+    numbered,
 )
 from wijkboekhouding.importers.table.review import BadRow, UnreadableFile
 
@@ -136,10 +136,7 @@ def parse_camt053(path: Path) -> Statement:
                     " export the statement again",
                 )
             )
-    references = number_repeats([line.reference for line in lines])
-    lines = [
-        replace(line, reference=r) for line, r in zip(lines, references, strict=True)
-    ]
+    lines = numbered(lines)
     return Statement(
         file=file,
         format="camt053",

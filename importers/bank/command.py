@@ -11,7 +11,12 @@ from wijkboekhouding.engine.cli.app import open_ledger
 from wijkboekhouding.importers.bank.importers import find_importer
 from wijkboekhouding.importers.bank.rules import load_rules
 from wijkboekhouding.importers.table.facts import require_clean_declarations
-from wijkboekhouding.importers.table.review import Outcome, commit, report
+from wijkboekhouding.importers.table.review import (
+    Outcome,
+    commit,
+    count_rows,
+    report,
+)
 
 
 def import_bank(
@@ -28,8 +33,8 @@ def import_bank(
 
     Raises:
       RejectedFile: some lines are bad and ``skip_bad_rows`` is off.
-      UnreadableFile, UnknownIban, OpeningMismatch, RulesError,
-      JournalWriteError: see their messages.
+      UnreadableFile, UnknownIban, OpeningMismatch, ClosingMismatch,
+      RulesError, JournalWriteError: see their messages.
     """
     ledger = open_ledger(str(ledger_path), require_clean=True)
     require_clean_declarations(ledger)
@@ -45,7 +50,12 @@ def import_bank(
         target=journal,
     )
     if extraction.bad:
-        note = "no balance assertion was written, as lines were skipped"
+        reason = (
+            "lines were skipped"
+            if count_rows(extraction.bad)
+            else "the statement's balances do not add up"
+        )
+        note = f"no balance assertion was written, as {reason}"
         outcome = replace(outcome, notes=(note,))
     return outcome
 

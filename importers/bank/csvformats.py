@@ -4,14 +4,16 @@
   "Af Bij";"Bedrag (EUR)";"Mutatiesoort";"Mededelingen";"Saldo na mutatie";
   "Tag"`` (the older comma layout lacks the balance), newest line first,
   amounts without sign beside ``Af``/``Bij``.  ING gives no reference, so a
-  line's id is a digest of its fields.  Limitation: the comma layout has
-  no balances, so nothing checks that the file is complete.
+  line's id is a digest of its fields (not its balance, which a corrected
+  export may restate).  Limitation: the comma layout has no balances, so
+  nothing checks that the file is complete.
 - Rabobank: ``"IBAN/BBAN","Munt","BIC","Volgnr","Datum","Rentedatum",
   "Bedrag","Saldo na trn",...``; ``Volgnr`` is the bank's reference.
 - ABN AMRO: the tab-separated TXT export without header (account number,
   currency, date, balance before, balance after, value date, amount,
   description), or the same columns with an English header.  The account
-  number is turned into the IBAN.
+  number is turned into the IBAN; a line's id is a digest of its date,
+  amount and description.
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ from wijkboekhouding.importers.bank.statement import (
     digest_reference,
     newest_first,
     normalise_iban,
-    number_repeats,
+    numbered,
 )
-from wijkboekhouding.importers.table.reader import decode, sniff_delimiter
+from wijkboekhouding.importers.table.encoding import decode
+from wijkboekhouding.importers.table.reader import sniff_delimiter
 from wijkboekhouding.importers.table.review import BadRow, UnreadableFile
 from wijkboekhouding.importers.table.values import BadValue, parse_amount, parse_date
 
@@ -57,13 +60,24 @@ _Rows = list[tuple[int, dict[str, str]]]
 _T = TypeVar("_T")
 
 
+EXPORT_AGAIN = (
+    "bank exports are UTF-8 or Windows-1252; download the statement again from"
+    " the bank's website and import that file as it is, without saving it from"
+    " another program"
+)
+
+
 def read_text(path: Path) -> str:
-    """A bank export's text (UTF-8, else Windows-1252 as older exports use)."""
+    """A bank export's text (UTF-8, else Windows-1252 as older exports use).
+
+    Raises:
+      UnreadableFile: the file cannot be read, or is in neither encoding.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(str(path), f"cannot be read ({exc.strerror})") from exc
-    return decode(str(path), raw, None)
+    return decode(str(path), raw, None, EXPORT_AGAIN)
 
 
 def _rows(text: str, delimiter: str | None = None) -> tuple[list[str], _Rows]:
@@ -207,39 +221,33 @@ def parse_ing(path: Path) -> Statement:
         if not row.ok or date is None or amount is None:
             continue
         description = ing_description(row.text("Mededelingen"))
-        digest = digest_reference(
-            "ing",
-            [
-                date,
-                amount,
-                row.text("Tegenrekening"),
-                row.text("Naam / Omschrijving"),
-                description,
-                after,
-                row.text("Code"),
-            ],
-        )
+        fields = [
+            date,
+            amount,
+            row.text("Tegenrekening"),
+            row.text("Naam / Omschrijving"),
+            description,
+        ]
         lines.append(
             BankLine(
                 number,
                 date,
                 amount,
-                digest,
+                digest_reference("ing", [*fields, row.text("Code")]),
                 row.text("Naam / Omschrijving"),
                 normalise_iban(row.text("Tegenrekening")),
                 description,
                 after,
+                former_reference=digest_reference(
+                    "ing", [*fields, after, row.text("Code")]
+                ),
             )
         )
     iban = _one_iban(file, ibans)
     if newest_first(lines, chain):
         lines.reverse()
         chain.reverse()
-    references = number_repeats([line.reference for line in lines])
-    lines = [
-        replace(line, reference=ref)
-        for line, ref in zip(lines, references, strict=True)
-    ]
+    lines = numbered(lines)
     return _with_balances(file, "ing", iban, lines, chain, bad, "Saldo na mutatie")
 
 
@@ -415,16 +423,23 @@ def parse_abnamro(path: Path) -> Statement:
             continue
         description = row.text("description")
         name, counter_iban, remittance = abn_description(description)
-        digest = digest_reference("abn", [date, amount, start, end, description])
         lines.append(
-            BankLine(number, date, amount, digest, name, counter_iban, remittance, end)
+            BankLine(
+                number,
+                date,
+                amount,
+                digest_reference("abn", [date, amount, description]),
+                name,
+                counter_iban,
+                remittance,
+                end,
+                former_reference=digest_reference(
+                    "abn", [date, amount, start, end, description]
+                ),
+            )
         )
     iban = _one_iban(file, ibans)
-    references = number_repeats([line.reference for line in lines])
-    lines = [
-        replace(line, reference=ref)
-        for line, ref in zip(lines, references, strict=True)
-    ]
+    lines = numbered(lines)
     return Statement(
         file=file,
         format="abnamro",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 from abc import abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from wijkboekhouding.engine.model import META_ID
 from wijkboekhouding.importers.bank.booking import (
     META_IBAN,
     book,
+    check_closing,
     check_opening,
 )
 from wijkboekhouding.importers.bank.camt import is_camt053, parse_camt053
@@ -39,9 +41,11 @@ from wijkboekhouding.importers.bank.rules import Rules, load_rules
 from wijkboekhouding.importers.bank.statement import Statement, normalise_iban
 from wijkboekhouding.importers.table.facts import LedgerFacts
 from wijkboekhouding.importers.table.review import (
+    META_FORMER_ID,
     Extraction,
     RejectedFile,
     UnreadableFile,
+    entry_ids,
 )
 
 log = logging.getLogger(__name__)
@@ -67,6 +71,8 @@ class StatementImporter(beangulp.Importer):  # type: ignore[misc]
         self._rules_path = None if isinstance(rules, Rules) or rules is None else rules
         self.ledger = Path(ledger) if ledger is not None else None
         self._accounts: dict[str, str] | None = None
+        self._files: tuple[str, ...] = ()
+        self._stamp: tuple[int, ...] = ()
 
     @property
     def name(self) -> str:
@@ -74,20 +80,41 @@ class StatementImporter(beangulp.Importer):  # type: ignore[misc]
         return f"wijkboekhouding.{self.format}"
 
     @abstractmethod
-    def identify(self, filepath: str) -> bool:
+    def recognises(self, path: Path) -> bool:
         """Whether the file is a statement in this importer's format."""
 
     @abstractmethod
     def read(self, filepath: str | Path) -> Statement:
         """Read the statement (file-level problems raise, bad lines are listed)."""
 
-    def account(self, filepath: str) -> str:
-        """The ledger account of the statement's IBAN (for Fava's list)."""
+    def identify(self, filepath: str) -> bool:
+        """Whether this importer takes the file: its format, and a known IBAN.
+
+        With a ledger to ask (as on Fava's import page), a statement whose
+        IBAN no account declares is not claimed, so that Fava lists it among
+        the files no importer takes instead of showing a traceback.
+        Limitation: Fava then cannot say why; ``wijkboekhouding import bank``
+        names the IBAN and the line to add.  A file of this format that
+        cannot be read is claimed, so that extracting it shows the problem.
+        """
+        if not self.recognises(Path(filepath)):
+            return False
+        accounts = self.accounts()
+        if accounts is None:
+            return True
         try:
             iban = self.read(filepath).iban
         except UnreadableFile:
-            return "Assets:Bank"
-        return self.accounts().get(iban, f"Assets:Bank:{iban}")
+            return True
+        return iban in accounts
+
+    def account(self, filepath: str) -> str:
+        """The ledger account of the statement's IBAN, or "" when unknown."""
+        try:
+            iban = self.read(filepath).iban
+        except UnreadableFile:
+            return ""
+        return (self.accounts() or {}).get(iban, "")
 
     def date(self, filepath: str) -> datetime.date | None:
         """The closing date of the statement."""
@@ -96,13 +123,19 @@ class StatementImporter(beangulp.Importer):  # type: ignore[misc]
         except UnreadableFile:
             return None
 
-    def accounts(self) -> dict[str, str]:
-        """IBAN to account, from the ``open`` directives of the ledger file."""
-        if self._accounts is None:
-            self._accounts = {}
-            if self.ledger is not None and self.ledger.is_file():
-                entries, _, _ = loader.load_file(str(self.ledger))
-                self._accounts = ibans_of(entries)
+    def accounts(self) -> dict[str, str] | None:
+        """IBAN to account in the ledger file; None without a ledger file.
+
+        The ledger is read again when one of its files has changed, so that
+        an ``iban`` added while Fava runs is seen.
+        """
+        if self.ledger is None or not self.ledger.is_file():
+            return None
+        if self._accounts is None or _stamps(self._files) != self._stamp:
+            entries, _, options = loader.load_file(str(self.ledger))
+            self._files = (str(self.ledger), *options.get("include", ()))
+            self._stamp = _stamps(self._files)
+            self._accounts = ibans_of(entries)
         return self._accounts
 
     def loaded_rules(self) -> Rules:
@@ -119,7 +152,8 @@ class StatementImporter(beangulp.Importer):  # type: ignore[misc]
         """Read and book a statement against a ledger's entries (nothing written).
 
         Raises:
-          UnreadableFile, UnknownIban, OpeningMismatch, RulesError: see there.
+          UnreadableFile, UnknownIban, OpeningMismatch, ClosingMismatch,
+          RulesError: see there.
         """
         statement = self.read(filepath)
         facts = LedgerFacts.of_entries(existing)
@@ -127,6 +161,7 @@ class StatementImporter(beangulp.Importer):  # type: ignore[misc]
         bank = facts_account(facts, statement)
         if bank is not None:
             check_opening(statement, bank, existing)
+            check_closing(extraction, bank, existing)
         return extraction
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
@@ -144,8 +179,21 @@ class StatementImporter(beangulp.Importer):  # type: ignore[misc]
         """Mark entries whose id the ledger holds, so Fava shows them as known."""
         known = {str(e.meta[META_ID]) for e in existing if e.meta and META_ID in e.meta}
         for entry in entries:
-            if str((entry.meta or {}).get(META_ID)) in known:
+            if entry_ids(entry) & known:
                 entry.meta["__duplicate__"] = True
+            # Only for finding duplicates; Fava's form need not show it.
+            entry.meta.pop(META_FORMER_ID, None)
+
+
+def _stamps(files: Sequence[str]) -> tuple[int, ...]:
+    """The modification times of files (-1 for one that is gone)."""
+    stamps = []
+    for name in files:
+        try:
+            stamps.append(os.stat(name).st_mtime_ns)
+        except OSError:
+            stamps.append(-1)
+    return tuple(stamps)
 
 
 def facts_account(facts: LedgerFacts, statement: Statement) -> str | None:
@@ -171,9 +219,9 @@ class Camt053Importer(StatementImporter):
 
     format = "camt053"
 
-    def identify(self, filepath: str) -> bool:
+    def recognises(self, path: Path) -> bool:
         """Whether the file is in this format."""
-        return is_camt053(Path(filepath))
+        return is_camt053(path)
 
     def read(self, filepath: str | Path) -> Statement:
         """Read the statement."""
@@ -185,9 +233,9 @@ class IngImporter(StatementImporter):
 
     format = "ing"
 
-    def identify(self, filepath: str) -> bool:
+    def recognises(self, path: Path) -> bool:
         """Whether the file is in this format."""
-        return is_ing(Path(filepath))
+        return is_ing(path)
 
     def read(self, filepath: str | Path) -> Statement:
         """Read the statement."""
@@ -199,9 +247,9 @@ class RabobankImporter(StatementImporter):
 
     format = "rabobank"
 
-    def identify(self, filepath: str) -> bool:
+    def recognises(self, path: Path) -> bool:
         """Whether the file is in this format."""
-        return is_rabobank(Path(filepath))
+        return is_rabobank(path)
 
     def read(self, filepath: str | Path) -> Statement:
         """Read the statement."""
@@ -213,9 +261,9 @@ class AbnAmroImporter(StatementImporter):
 
     format = "abnamro"
 
-    def identify(self, filepath: str) -> bool:
+    def recognises(self, path: Path) -> bool:
         """Whether the file is in this format."""
-        return is_abnamro(Path(filepath))
+        return is_abnamro(path)
 
     def read(self, filepath: str | Path) -> Statement:
         """Read the statement."""
@@ -242,7 +290,7 @@ def find_importer(
         raise UnreadableFile(str(path), "no such file")
     for cls in IMPORTERS:
         importer = cls(rules)
-        if importer.identify(str(path)):
+        if importer.recognises(path):
             return importer
     raise UnreadableFile(
         str(path),

@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from wijkboekhouding.importers.table.review import BadRow
@@ -35,7 +35,12 @@ def iban_is_valid(text: str) -> bool:
 
 @dataclass(frozen=True)
 class BankLine:
-    """One booked transaction of a statement."""
+    """One booked transaction of a statement.
+
+    ``former_reference`` is the reference that earlier versions of the
+    program gave a line without a bank reference (a digest that included the
+    balance), so that a line booked under it is not booked again.
+    """
 
     row: int
     date: datetime.date
@@ -45,6 +50,7 @@ class BankLine:
     counterparty_iban: str = ""
     description: str = ""
     balance_after: Decimal | None = None
+    former_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,11 @@ class Statement:
 
     ``opening`` is the balance at the start of ``opening_date`` and
     ``closing`` the balance at the end of ``closing_date``; either may be
-    missing when the format does not carry it.
+    missing when the format does not carry it.  ``lines`` may hold lines
+    whose row ``bad`` also names (the ING and Rabobank readers keep the lines
+    around a break in the running balance, so that the numbering of
+    identical lines does not depend on which are bad); such a line is never
+    booked.
     """
 
     file: str
@@ -76,7 +86,12 @@ class Statement:
 
 
 def digest_reference(prefix: str, parts: Sequence[object]) -> str:
-    """A reference for formats without one: a digest of the line's fields."""
+    """A reference for formats without one: a digest of the line's fields.
+
+    The parts must be what the bank never restates for a line: its date,
+    amount, counterparty and text, never a balance, which a later export of
+    a corrected statement may give differently.
+    """
     text = "\x1f".join(str(part) for part in parts)
     return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:12]}"
 
@@ -95,6 +110,20 @@ def number_repeats(references: Sequence[str]) -> list[str]:
         count = seen[reference]
         result.append(reference if count == 1 else f"{reference}-{count}")
     return result
+
+
+def numbered(lines: Sequence[BankLine]) -> list[BankLine]:
+    """The lines with their references (and former ones) made unique."""
+    references = number_repeats([line.reference for line in lines])
+    formers = number_repeats([line.former_reference for line in lines])
+    return [
+        replace(
+            line,
+            reference=reference,
+            former_reference=former if line.former_reference else "",
+        )
+        for line, reference, former in zip(lines, references, formers, strict=True)
+    ]
 
 
 Link = tuple[int, Decimal, Decimal]

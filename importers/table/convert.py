@@ -39,7 +39,12 @@ from wijkboekhouding.engine.model import (
     VALUE_TYPES,
 )
 from wijkboekhouding.importers.table.facts import LedgerFacts
-from wijkboekhouding.importers.table.mapping import Field, Mapping
+from wijkboekhouding.importers.table.mapping import (
+    REQUIRED,
+    Field,
+    Mapping,
+    UnusableConstant,
+)
 from wijkboekhouding.importers.table.reader import Row, Table
 from wijkboekhouding.importers.table.review import (
     BadRow,
@@ -177,13 +182,66 @@ def check_columns(table: Table, mapping: Mapping) -> None:
         )
 
 
+def check_constants(mapping: Mapping, facts: LedgerFacts) -> None:
+    """Reject a mapping whose constant fields no row could use.
+
+    A constant that is wrong (an unknown account, unit or area) would be
+    wrong in every row; it is reported once, as a problem of the mapping.
+    Whether a constant account is open on a row's date stays a row problem.
+
+    Raises:
+      UnusableConstant: naming every such field, its value and what to do.
+    """
+    constants = {
+        name: field.constant
+        for name, field in mapping.fields.items()
+        if field.constant is not None
+    }
+    unit = constants.get("unit")
+    if unit is not None and facts.unit_problem(unit):
+        unit = None
+    problems = [
+        (name, value, problem)
+        for name, value in constants.items()
+        if (problem := _constant_problem(name, value, mapping, facts, unit))
+    ]
+    if problems:
+        raise UnusableConstant(str(mapping.path), problems)
+
+
+def _constant_problem(
+    name: str, text: str, mapping: Mapping, facts: LedgerFacts, unit: str | None
+) -> str | None:
+    """What is wrong with one constant field, or None."""
+    if name in REQUIRED and not text.strip():
+        return f"the {name} is empty; fill it in"
+    try:
+        if name == "date":
+            parse_date(text, mapping.date_format)
+        elif name == "amount":
+            parse_amount(text, mapping.decimal)
+        elif name in ("area", "counterparty-area") and text:
+            facts.lookup.resolve(text, allow_extern=name != "area")
+    except (BadValue, UnknownPlace, AmbiguousPlace) as exc:
+        return str(exc)
+    if name == "unit":
+        return facts.unit_problem(text)
+    if name in ("account", "counterparty-account"):
+        return facts.account_problem(text, None, unit)
+    if name == "value-type" and text and text not in VALUE_TYPES:
+        return f"unknown value type; use one of {', '.join(VALUE_TYPES)}"
+    return None
+
+
 def convert(table: Table, mapping: Mapping, facts: LedgerFacts) -> Extraction:
     """Turn every row into a transaction; bad rows are listed, not raised.
 
     Raises:
       UnreadableFile: the table misses a column the mapping reads.
+      UnusableConstant: a constant field of the mapping fits no row.
     """
     check_columns(table, mapping)
+    check_constants(mapping, facts)
     entries: list[data.Directive] = []
     bad: list[BadRow] = []
     first_row: dict[str, int] = {}

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping as MappingType
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,21 @@ class MappingError(WijkboekhoudingError):
 
     def __init__(self, path: str, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
+
+
+class UnusableConstant(MappingError):
+    """Constant fields of a mapping that no row could use."""
+
+    def __init__(self, path: str, problems: Sequence[tuple[str, str, str]]) -> None:
+        lines = "\n".join(
+            f"  {name} = {value!r}: {advice}" for name, value, advice in problems
+        )
+        super().__init__(
+            path,
+            f"{len(problems)} constant field(s) of the mapping cannot be used, so"
+            " no row can be imported; nothing was written. Correct the"
+            f" mapping:\n{lines}",
+        )
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,15 @@ CSV files may use any delimiter (``;``, ``,``, tab or ``|``, recognised from
 the file unless the mapping declares it) and any encoding: UTF-8 (with or
 without byte-order mark) and UTF-16 are recognised; other files are read as
 Windows-1252, the encoding Excel uses for CSV on Dutch Windows.  A mapping
-that declares an encoding gets exactly that, and a file that does not fit it
-is rejected with the line where decoding failed.
+that declares an encoding gets exactly that.  A file that does not fit its
+encoding is rejected with the line where decoding failed (see
+:mod:`~wijkboekhouding.importers.table.encoding`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import logging
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,10 +21,9 @@ from typing import Any
 
 import openpyxl
 
+from wijkboekhouding.importers.table.encoding import decode
 from wijkboekhouding.importers.table.review import UnreadableFile
 from wijkboekhouding.importers.table.values import cell_text
-
-log = logging.getLogger(__name__)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = ";,\t|"
@@ -75,37 +74,6 @@ def read_table(
         )
     text = decode(str(path), raw, encoding)
     return _read_csv(str(path), text, delimiter)
-
-
-def decode(file: str, raw: bytes, encoding: str | None) -> str:
-    """The text of a file, in the declared encoding or the one recognised."""
-    if encoding is not None:
-        try:
-            return raw.decode(encoding).lstrip("\ufeff")
-        except LookupError as exc:
-            raise UnreadableFile(
-                file, f"unknown encoding {encoding!r}; use utf-8 or cp1252"
-            ) from exc
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            byte = raw[exc.start : exc.start + 1].hex()
-            raise UnreadableFile(
-                file,
-                f"line {line} is not valid {encoding} (byte 0x{byte}); save the"
-                " file as UTF-8 or declare its encoding under [source] in the"
-                ' mapping, e.g. encoding = "cp1252"',
-            ) from exc
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16").lstrip("\ufeff")
-    if b"\x00" in raw:
-        raise UnreadableFile(
-            file, "is not a text file; give a CSV file, or an .xlsx file by its name"
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        log.info("%s: not UTF-8, reading it as Windows-1252", file)
-        return raw.decode("cp1252", errors="replace")
 
 
 def sniff_delimiter(text: str) -> str:

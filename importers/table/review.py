@@ -6,8 +6,9 @@ and a list of bad rows, then hand both to :func:`commit`, which
 - rejects the whole file when any row is bad (unless the user asked to skip
   bad rows), listing every bad row with its row number, column, value and
   what to do;
-- leaves out entries whose ``id`` the ledger already holds, so importing the
-  same file twice adds nothing;
+- leaves out entries whose ``id`` (or the id an earlier version of the
+  importer gave them) the ledger already holds, so importing the same file
+  twice adds nothing;
 - on ``--dry-run`` only says what would be written;
 - otherwise appends everything in one :func:`journal.append` call, so the
   ledger is never half-written.
@@ -31,6 +32,8 @@ from wijkboekhouding.engine.model import META_ID
 log = logging.getLogger(__name__)
 
 JOURNAL_NAME = "journal.beancount"
+META_FORMER_ID = "__former_id__"
+"""Hidden metadata (never written): the id an earlier version gave an entry."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,21 @@ class BadRow:
         return f"{where}{column}, value {self.value!r}: {self.advice}"
 
 
+def count_rows(bad: Sequence[BadRow]) -> int:
+    """How many rows are bad; a row with several bad cells counts once."""
+    return len({problem.row for problem in bad if problem.row})
+
+
+def tally(bad: Sequence[BadRow]) -> str:
+    """``3 bad row(s)``, with the problems of the whole file when there are any."""
+    rows = count_rows(bad)
+    whole = sum(1 for problem in bad if not problem.row)
+    parts = [f"{rows} bad row(s)"] if rows or not whole else []
+    if whole:
+        parts.append(f"{whole} problem(s) with the whole file")
+    return " and ".join(parts)
+
+
 class RejectedFile(WijkboekhoudingError):
     """A file with bad rows; nothing of it was written."""
 
@@ -57,7 +75,7 @@ class RejectedFile(WijkboekhoudingError):
         self.bad = tuple(bad)
         lines = [f"  {row.describe()}" for row in self.bad]
         super().__init__(
-            f"{file}: rejected, {len(self.bad)} bad row(s); nothing was written."
+            f"{file}: rejected, {tally(self.bad)}; nothing was written."
             " Correct them, or import the other rows with --skip-bad-rows:\n"
             + "\n".join(lines)
         )
@@ -100,7 +118,7 @@ class Outcome:
         return (
             f"{verb} {len(self.new)} new entr{'y' if len(self.new) == 1 else 'ies'}"
             f" to {self.target}; {self.duplicates} already in the ledger;"
-            f" {len(self.skipped)} bad row(s) skipped"
+            f" {count_rows(self.skipped)} bad row(s) skipped"
         )
 
 
@@ -142,6 +160,17 @@ def entry_id(entry: data.Directive) -> str | None:
     return None if value is None else str(value)
 
 
+def entry_ids(entry: data.Directive) -> set[str]:
+    """The ``id`` of an entry and the one an earlier version gave it, if any."""
+    meta = entry.meta or {}
+    return {str(meta[key]) for key in (META_ID, META_FORMER_ID) if meta.get(key)}
+
+
+def unknown(entries: Sequence[data.Directive], known: set[str]) -> list[data.Directive]:
+    """The entries that the ledger holds under none of their ids."""
+    return [entry for entry in entries if not entry_ids(entry) & known]
+
+
 def commit(
     ledger: Ledger,
     extraction: Extraction,
@@ -166,7 +195,7 @@ def commit(
 
     # Leave out what the ledger already holds.
     known = ledger.ids()
-    new = [e for e in extraction.entries if entry_id(e) not in known]
+    new = unknown(extraction.entries, known)
     duplicates = len(extraction.entries) - len(new)
     if dry_run or not new:
         return Outcome(
@@ -181,7 +210,8 @@ def report(outcome: Outcome, *, dry_run: bool) -> None:
     if dry_run and outcome.new:
         click.echo(journal.render(outcome.new).lstrip("\n"))
     for bad in outcome.skipped:
-        click.echo(f"skipped {bad.describe()}", err=True)
+        verb = "skipped" if bad.row else "warning:"
+        click.echo(f"{verb} {bad.describe()}", err=True)
     for note in outcome.notes:
         click.echo(note, err=True)
     click.echo(outcome.summary())
