@@ -28,7 +28,7 @@ from wijkboekhouding.importers.cbs.catalogue import (
     load_parameters,
 )
 from wijkboekhouding.importers.cbs.errors import BadOption
-from wijkboekhouding.importers.cbs.revisions import Known, Revision, Scope, revise
+from wijkboekhouding.importers.cbs.revisions import Known, Revision, revise
 from wijkboekhouding.importers.cbs.summary import Summary, sum_checks, without
 from wijkboekhouding.importers.cbs.table import CbsTable
 from wijkboekhouding.importers.cbs.transform import Context, Plan, build_plan
@@ -123,8 +123,8 @@ def run_import(
     # Read and transform the table, then compare with the ledger.
     table = read_table()
     plan, context = plan_table(table, load_catalogue(), load_parameters(), year)
-    scope = Scope(context.id_prefix, frozenset(row.code for row in plan.rows))
-    revision = revise(plan.entries, known, table.table_id, scope)
+    absent = plan.absent(context)
+    revision = revise(plan.entries, known, table.table_id, absent)
     transformed = time.perf_counter()
     missing, not_estimated = _not_withdrawn(plan, revision)
 
@@ -159,12 +159,8 @@ def run_import(
 def _not_withdrawn(
     plan: Plan, revision: Revision
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """The missing figures and estimates, less those listed as withdrawn.
-
-    A withdrawal's subject is ``woz-gemiddeld`` or ``stock:woz-totaal``; the
-    plan lists them as ``woz-gemiddeld`` and ``stock woz-totaal``.
-    """
-    gone = {(w.what.replace(":", " ", 1), w.code) for w in revision.withdrawn}
+    """The missing figures and estimates, less those listed as withdrawn."""
+    gone = {(w.listed, w.code) for w in revision.withdrawn}
     return without(plan.missing, gone), without(plan.not_estimated, gone)
 
 

@@ -14,10 +14,10 @@ correct, which is the original id at the first correction::
       replaces: "cbs:85984NED:2024:BU02020211:inwoners"
       reason: "CBS revised table 85984NED: 3390 -> 3400"
 
-When CBS withdraws a figure (now ``null`` or ``.``) of an area the import
-still covers, the entries built from it are undone the same way: a stock or
-flow gets a reversal, an observation a replacement that says the figure is
-gone, which ends the observation as a replacement would::
+When CBS withdraws a figure (now ``null`` or ``.`` in a column and row the
+table still has), the entries built from it are undone the same way: a
+stock or flow gets a reversal, an observation a replacement that says the
+figure is gone, which ends the observation as a replacement would::
 
     2024-01-01 custom "observation-withdrawn" "BU02020211" "woz-gemiddeld"
       source: "cbs:85984NED"
@@ -34,7 +34,7 @@ a commodity, an observation rule) are skipped, whoever wrote them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -119,40 +119,15 @@ class Known:
 
 
 @dataclass(frozen=True)
-class Scope:
-    """The entries one import speaks for: its table and year, and its areas.
+class Withdrawal:
+    """An entry undone because CBS no longer publishes its figure.
 
-    An entry of the ledger in scope that the import no longer offers was
-    built from a figure CBS withdrew.
+    ``listed`` is its name among the missing or not estimated figures.
     """
 
-    # Limitation: an area missing from the table altogether (recoded between
-    # releases) is out of scope, so its entries stand until corrected by hand.
-
-    prefix: str
-    codes: frozenset[str]
-
-    def area_and_what(self, entry_id: str) -> tuple[str, str] | None:
-        """The area code and subject of an original id in scope, else None.
-
-        ``cbs:85984NED:2024:BU02020211:stock:woningen`` gives
-        ``("BU02020211", "stock:woningen")``.
-        """
-        if "/" in entry_id or not entry_id.startswith(self.prefix):
-            return None  # a correction, or another table or year
-        code, _, what = entry_id[len(self.prefix) :].partition(":")
-        if code not in self.codes or not what or what == "area":
-            return None
-        return code, what
-
-
-@dataclass(frozen=True)
-class Withdrawal:
-    """An entry undone because CBS no longer publishes its figure."""
-
     entry_id: str
+    listed: str
     code: str
-    what: str
     old: str
 
     def line(self) -> str:
@@ -178,12 +153,12 @@ def revise(
     candidates: Sequence[data.Directive],
     known: Known,
     table: str,
-    scope: Scope | None = None,
+    absent: Mapping[str, tuple[str, str]] | None = None,
 ) -> Revision:
     """Decide for each candidate: write, skip as unchanged, or correct.
 
-    With a ``scope``, the entries in it that no candidate stands for any
-    more are withdrawn.
+    ``absent`` holds the ids the table now has no figure for (see
+    ``Plan.absent``); those the ledger holds are withdrawn.
     """
     revision = Revision()
     for entry in candidates:
@@ -195,42 +170,33 @@ def revise(
         else:
             revision.entries.append(entry)
             revision.new += 1
-    if scope is not None:
-        offered = {str(entry.meta[META_ID]) for entry in candidates}
-        _withdraw(offered, known, table, scope, revision)
+    for entry_id, (listed, code) in (absent or {}).items():
+        if entry_id in known.ids:
+            _withdraw(entry_id, listed, code, known, table, revision)
     return revision
 
 
 def _withdraw(
-    offered: Set[str], known: Known, table: str, scope: Scope, revision: Revision
+    entry_id: str, listed: str, code: str, known: Known, table: str, revision: Revision
 ) -> None:
-    """Undo the entries in scope whose figure CBS no longer publishes."""
-    for entry_id in [i for i in known.by_id if i not in offered]:
-        found = scope.area_and_what(entry_id)
-        if found is None or entry_id not in known.ids:
-            continue
-        current, count = known.current(entry_id)
-        if known.withdrawn(current) or not _withdrawable(current):
-            continue
-        old = _show(_figures(current))
-        reason = f"CBS withdrew it from table {table}: {old} -> {MISSING}"
-        suffix = "" if count == 0 else f"-{count + 1}"
-        if isinstance(current, data.Transaction):
-            undo = reversal(current, reason, new_id=f"{entry_id}/reversal{suffix}")
-            revision.entries.append(undo)
-        else:
-            assert isinstance(current, data.Custom)
-            gone = current._replace(type=WITHDRAWN, values=current.values[:2])
-            new_id = f"{entry_id}/withdrawal{suffix}"
-            revision.entries.append(replacement(current, gone, reason, new_id))
-        revision.withdrawn.append(Withdrawal(entry_id, *found, old))
-
-
-def _withdrawable(entry: data.Directive) -> bool:
-    """A stock, flow or observation; declarations are never withdrawn."""
-    if isinstance(entry, data.Custom):
-        return entry.type == "observation"
-    return isinstance(entry, data.Transaction)
+    """Undo an entry whose figure CBS no longer publishes, unless done before."""
+    current, count = known.current(entry_id)
+    if known.withdrawn(current):
+        return
+    old = _show(_figures(current))
+    reason = f"CBS withdrew it from table {table}: {old} -> {MISSING}"
+    suffix = "" if count == 0 else f"-{count + 1}"
+    undo: data.Directive
+    if isinstance(current, data.Transaction):
+        undo = reversal(current, reason, new_id=f"{entry_id}/reversal{suffix}")
+    elif isinstance(current, data.Custom) and current.type == "observation":
+        gone = current._replace(type=WITHDRAWN, values=current.values[:2])
+        new_id = f"{entry_id}/withdrawal{suffix}"
+        undo = replacement(current, gone, reason, new_id)
+    else:
+        return  # declarations are never withdrawn
+    revision.entries.append(undo)
+    revision.withdrawn.append(Withdrawal(entry_id, listed, code, old))
 
 
 def _declared_elsewhere(entry: data.Directive, known: Known) -> bool:

@@ -76,6 +76,24 @@ class Plan:
     missing: dict[str, list[str]] = field(default_factory=dict)
     not_estimated: dict[str, list[str]] = field(default_factory=dict)
 
+    def absent(self, context: Context) -> dict[str, tuple[str, str]]:
+        """The ids of the entries this import cannot write, with where listed.
+
+        Each id maps to its name in :attr:`missing` or :attr:`not_estimated`
+        and the area code: the stock listed as ``stock woz-totaal`` for
+        BU02020211 has the id ``cbs:85984NED:2024:BU02020211:stock:woz-totaal``.
+        """
+        # Limitation: an area the table no longer has at all (recoded between
+        # releases) has no row, so its entries are never found absent and
+        # stand until corrected by hand.
+        found: dict[str, tuple[str, str]] = {}
+        for listing in (self.missing, self.not_estimated):
+            for name, codes in listing.items():
+                what = name.replace(" ", ":", 1)
+                for code in codes:
+                    found[context.entry_id(code, what)] = (name, code)
+        return found
+
 
 @dataclass(frozen=True)
 class Context:
@@ -97,14 +115,9 @@ class Context:
         """The ``source`` metadata of every entry."""
         return f"cbs:{self.table_id}"
 
-    @property
-    def id_prefix(self) -> str:
-        """The start of the id of every entry about an area of this import."""
-        return f"cbs:{self.table_id}:{self.year}:"
-
     def entry_id(self, code: str, what: str) -> str:
         """The stable id of an entry about one area."""
-        return f"{self.id_prefix}{code}:{what}"
+        return f"cbs:{self.table_id}:{self.year}:{code}:{what}"
 
     def meta(self, method: str, entry_id: str, **extra: Any) -> dict[str, Any]:
         """Metadata with source, method and id, in that order."""
