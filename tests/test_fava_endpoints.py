@@ -16,6 +16,8 @@ import pytest
 from fava.application import create_app
 from fava_support import DEMO, copy_demo, generated_ledger, report, report_csv
 
+from wijkboekhouding.plugins.fava.texts import DUTCH, ENGLISH
+
 API = "extension/Wijkboekhouding/"
 
 
@@ -117,6 +119,48 @@ def test_the_years_differ_as_the_report_says(demo: Client) -> None:
         ({"endpoint": "areas", "level": "wijk", "unit": "USD"}, "unknown unit 'USD'"),
         ({"endpoint": "areas", "level": "wijk", "time": "someday"}, "someday"),
         ({"endpoint": "area", "area": "BU02020211", "depth": "0"}, "depth='0'"),
+        (
+            {"endpoint": "areas", "level": "buurt", "account": "["},
+            "cannot use account='['; use an account name such as Expenses:Groen"
+            " or a regular expression (unterminated character set)",
+        ),
+        (
+            {"endpoint": "area", "area": "BU02020211", "account": "(?i)groen"},
+            "cannot use account='(?i)groen'",
+        ),
+        (
+            {
+                "endpoint": "postings",
+                "area": "BU02020211",
+                "figure": "inflow",
+                "account": "[",
+            },
+            "cannot use account='['",
+        ),
+        (
+            {
+                "endpoint": "postings",
+                "area": "BU02020211",
+                "figure": "inflow",
+                "level": "gemeente",
+            },
+            "area BU02020211 is a buurt, so its figures are in the table of level"
+            " buurt, not gemeente; use level=buurt or leave level out",
+        ),
+        (
+            {
+                "endpoint": "postings",
+                "area": "BU02020211",
+                "figure": "inflow",
+                "level": "straat",
+            },
+            "area BU02020211 is a buurt, so its figures are in the table of level"
+            " buurt, not straat",
+        ),
+        (
+            {"endpoint": "postings", "area": "WK020202", "figure": "inflow:abc"},
+            "unknown figure 'inflow:abc'",
+        ),
     ],
 )
 def test_bad_requests_get_a_400_with_a_message(
@@ -144,6 +188,109 @@ def test_the_postings_behind_every_figure_add_up_to_it(
                 code,
                 figure,
             )
+
+
+def postings_of(client: Client, **params: str) -> list[tuple[str, ...]]:
+    """The postings behind a figure as (date, account, area, counted) rows.
+
+    Checks on the way that the whole list was sent and adds up to its total.
+    """
+    found = client.json("postings", **params)
+    assert found["count"] == len(found["rows"])
+    counted = sum((Decimal(p["counted"]) for p in found["rows"]), Decimal(0))
+    assert counted == Decimal(found["total"])
+    return [(p["date"], p["account"], p["area"], p["counted"]) for p in found["rows"]]
+
+
+def total_of(client: Client, **params: str) -> Decimal:
+    """What the postings behind a figure add up to."""
+    rows = postings_of(client, **params)
+    return sum((Decimal(row[-1]) for row in rows), Decimal(0))
+
+
+def every_area(client: Client) -> list[str]:
+    """The code of every area with flows in EUR, at every level."""
+    levels = ("gemeente", "wijk", "buurt", "straat", "groep")
+    return [code for level in levels for code in client.rows(level)]
+
+
+@pytest.mark.parametrize("time", ["", "2023"])
+def test_the_postings_behind_every_stock_add_up_to_it(demo: Client, time: str) -> None:
+    checked = 0
+    for code in every_area(demo):
+        for stock in demo.json("area", area=code, time=time)["stocks"]:
+            figure = f"stocks:{stock['value_type']}"
+            found = total_of(
+                demo, area=code, unit=stock["unit"], figure=figure, time=time
+            )
+            assert found == Decimal(stock["amount"]), (code, stock)
+            checked += 1
+    # Six areas have EUR flows; 2023 ends before the tree count, and two
+    # buurten hold no money.
+    assert checked == (4 if time else 10)
+
+
+def test_the_postings_behind_a_stock_are_its_balance_at_the_period_end(
+    demo: Client,
+) -> None:
+    trees = postings_of(demo, area="WK020202", unit="BOOM", figure="stocks:natuurlijk")
+    assert trees == [
+        ("2024-05-04", "Assets:Groen:Bomen", "BU02020210", "38"),
+        ("2024-05-04", "Assets:Groen:Bomen", "BU02020211", "61"),
+        ("2024-05-04", "Assets:Groen:Bomen", "BU02020212", "45"),
+    ]
+    bank = postings_of(
+        demo, area="BU02020211", unit="EUR", figure="stocks:financieel", time="2023"
+    )
+    assert [row[3] for row in bank] == [
+        "1850.00",
+        "3500.00",
+        "270.00",
+        "-1100.00",
+        "-240.00",
+        "-48.00",
+    ]
+    assert sum(Decimal(row[3]) for row in bank) == Decimal("4232.00")
+
+
+@pytest.mark.parametrize("time", ["", "2024"])
+def test_the_postings_behind_every_trend_figure_add_up_to_it(
+    demo: Client, time: str
+) -> None:
+    checked = 0
+    for code in every_area(demo):
+        for row in demo.json("area", area=code, time=time)["trend"]:
+            for key in ("inflow", "outflow", "internal", "net"):
+                figure = f"{key}:{row['year']}"
+                found = total_of(demo, area=code, figure=figure, time=time)
+                assert found == Decimal(row[key]), (code, figure)
+                checked += 1
+    assert checked == 4 * (6 if time else 12)  # six areas, one or two years
+
+
+def test_the_postings_behind_a_trend_figure_are_those_of_its_year(
+    demo: Client,
+) -> None:
+    trend = {row["year"]: row for row in demo.json("area", area="WK020202")["trend"]}
+    assert trend[2024]["outflow"] == "1448.05"
+    assert postings_of(demo, area="WK020202", figure="outflow:2024") == [
+        ("2024-06-08", "Expenses:Cultuur:Buurtfeest", "BU02020211", "1250.00"),
+        ("2024-10-05", "Expenses:Cultuur:Buurtfeest", "BU02020211", "145.25"),
+        ("2024-12-31", "Expenses:Bank:Kosten", "BU02020211", "52.80"),
+    ]
+
+
+def test_a_figure_without_postings_lists_none(demo: Client) -> None:
+    found = demo.json("postings", area="spijkerstraat", unit="UUR", figure="outflow")
+    assert (found["count"], found["total"], found["rows"]) == (0, "0", [])
+    assert found["journal_filter"] is None
+
+
+def test_the_root_address_opens_our_page(demo: Client) -> None:
+    for root in ("/", f"/{demo.slug}/"):
+        location = demo.client.get(root).headers["Location"]
+        assert location == f"/{demo.slug}/{API}"
+    assert demo.get(API).status_code == 200
 
 
 def test_the_postings_behind_an_inflow_name_the_transactions(demo: Client) -> None:
@@ -249,6 +396,12 @@ def test_the_page_speaks_dutch_when_fava_does(tmp_path: Path) -> None:
     assert "Instroom" in html and "Inkomsten per bron" in html
     english = Client(DEMO / "main.beancount").get(API).get_data(as_text=True)
     assert "Inflow" in english and "Instroom" not in english
+
+
+def test_every_text_of_the_page_is_in_dutch_and_english() -> None:
+    assert DUTCH.keys() == ENGLISH.keys()
+    assert DUTCH["no_flows"] == "geen stromen in deze eenheid en periode."
+    assert DUTCH["no_postings_behind"] != ENGLISH["no_postings_behind"]
 
 
 def test_plotly_is_served_by_the_extension(demo: Client) -> None:

@@ -235,3 +235,118 @@ def test_the_page_speaks_dutch_when_fava_does(browser: Any, tmp_path: Path) -> N
             assert page.errors == []
     finally:
         context.close()
+
+
+TABLES = (
+    "wkb-flows",
+    "wkb-income",
+    "wkb-expenses",
+    "wkb-stocks",
+    "wkb-sub-areas",
+    "wkb-trend",
+)
+
+
+def tables_shown(page: Page) -> list[str]:
+    """The ids of the area page's tables that are on the page."""
+    return [name for name in TABLES if page.tab.locator(f"#{name}").count() == 1]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("area=spijkerstraat&unit=EUR", "street-eur"),
+        ("area=BU02020211&time=2019", "buurt-2019"),
+        ("area=BU02020212&unit=UUR", "buurt-hours"),
+    ],
+)
+def test_an_area_without_flows_shows_its_tables_and_says_so(
+    server: FavaServer, page: Page, query: str, name: str
+) -> None:
+    page.open(server.url(query=query))
+    assert tables_shown(page) == list(TABLES)
+    assert page.tab.locator(".wkb-error").count() == 0
+    note = page.tab.locator("#wkb-no-flows").inner_text()
+    assert note.endswith(": no flows in this unit and period.")
+    assert page.tab.locator("#wkb-sankey").count() == 0
+    page.shot(f"no-flows-{name}")
+    assert page.errors == []
+
+
+def test_a_chart_that_fails_leaves_the_tables(server: FavaServer, page: Page) -> None:
+    page.tab.route("**/plotly.min.js", lambda route: route.abort())
+    page.open(server.url(query="area=WK020202&unit=EUR"))
+    assert tables_shown(page) == list(TABLES)
+    assert page.table("wkb-flows")["WK020202"]["inflow"] == "9935.00"
+    failures = page.tab.locator("#wkb-sankey .wkb-chart-error")
+    assert failures.inner_text() == (
+        "The chart could not be drawn: could not load plotly.min.js"
+    )
+    assert page.tab.locator("#wkb-capitals .wkb-chart-error").count() == 1
+    page.shot("chart-failed")
+
+
+def counted_postings(page: Page) -> tuple[Decimal, list[str]]:
+    """The total of the postings list, and the counted part of each posting."""
+    counted = page.tab.eval_on_selector_all(
+        "#wkb-postings td[data-key=counted]", "cells => cells.map(c => c.dataset.value)"
+    )
+    return Decimal(page.tab.get_attribute("#wkb-total", "data-value")), counted
+
+
+@pytest.mark.parametrize(
+    ("cell", "figure", "value", "rows"),
+    [
+        (
+            "#wkb-stocks tbody tr:nth-child(2) td[data-key=amount]",
+            "stocks:natuurlijk",
+            "144",
+            3,
+        ),
+        (
+            "#wkb-trend tbody tr:nth-child(2) td[data-key=outflow]",
+            "outflow:2024",
+            "1448.05",
+            3,
+        ),
+        (
+            "#wkb-sub-areas tr[data-area=BU02020210] td[data-key=inflow]",
+            "inflow",
+            "840.00",
+            2,
+        ),
+    ],
+)
+def test_stocks_trend_and_sub_area_figures_drill_down_to_their_postings(
+    server: FavaServer, page: Page, cell: str, figure: str, value: str, rows: int
+) -> None:
+    page.open(server.url(query="area=WK020202&unit=EUR"))
+    assert page.tab.get_attribute(cell, "data-value") == value
+    page.navigate(lambda: page.tab.locator(f"{cell} a").click())
+    assert f"figure={figure.replace(':', '%3A')}" in page.tab.url
+    total, counted = counted_postings(page)
+    assert sum(Decimal(c) for c in counted) == total == Decimal(value)
+    assert len(counted) == rows
+    assert page.tab.locator("#wkb-journal").count() == 1
+    page.shot(f"postings-{figure.replace(':', '-')}")
+    assert page.errors == []
+
+
+def test_a_figure_of_zero_says_no_postings_count(
+    server: FavaServer, page: Page
+) -> None:
+    page.open(server.url(query="area=spijkerstraat&unit=UUR&figure=outflow"))
+    assert counted_postings(page) == (Decimal(0), [])
+    assert page.tab.locator("#wkb-no-postings").inner_text() == (
+        "No postings count towards this figure: it is zero."
+    )
+    assert page.tab.get_by_text("Too many transactions").count() == 0
+    assert page.errors == []
+
+
+def test_the_root_address_opens_our_page(server: FavaServer, page: Page) -> None:
+    page.tab.goto(f"{server.root}/")
+    page.ready()
+    assert page.tab.url == server.url(query="")
+    assert shown(page) == expected("wijk")  # the default level
+    assert page.errors == []

@@ -121,6 +121,11 @@ function knownAtNote(config, data) {
   return el("p", { id: "wkb-known-at-note", class: "wkb-note", text: `${config.texts.as_known_at_note} ${data.as_known_at}.` });
 }
 
+/** The message of something thrown. */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function fetchJson(url) {
   const response = await fetch(url);
   const body = await response.json();
@@ -215,18 +220,19 @@ function flowColumns(config, state, level) {
 
 async function showLevel(root, config, state) {
   const t = config.texts;
-  const data = await fetchJson(endpointUrl("areas", { level: state.level, unit: state.unit }));
+  const level = state.level || config.default_level;
+  const data = await fetchJson(endpointUrl("areas", { level, unit: state.unit }));
   const rows = data.rows.length
-    ? table("wkb-areas", flowColumns(config, state, state.level), data.rows, config)
+    ? table("wkb-areas", flowColumns(config, state, level), data.rows, config)
     : el("p", { text: t.no_postings });
   root.replaceChildren(
     el("div", { class: "wkb-controls" },
-      choices(t.level, config.levels, state.level, (level) => pageUrl({ level, unit: state.unit })),
-      choices(t.unit, config.units, state.unit, (unit) => pageUrl({ level: state.level, unit })),
+      choices(t.level, config.levels, level, (other) => pageUrl({ level: other, unit: state.unit })),
+      choices(t.unit, config.units, state.unit, (unit) => pageUrl({ level, unit })),
       knownAtControl(config)),
     knownAtNote(config, data) ?? "",
-    section(`${t.areas_at} ${state.level} (${state.unit})`, rows,
-      csvLink(config, "areas", { level: state.level, unit: state.unit }),
+    section(`${t.areas_at} ${level} (${state.unit})`, rows,
+      csvLink(config, "areas", { level, unit: state.unit }),
       el("p", { class: "wkb-note", text: t.per_inhabitant_note })),
   );
 }
@@ -274,8 +280,13 @@ async function showArea(root, config, state) {
   const costs = costsSection(config, await costsLoading);
   const csv = (name) => csvLink(config, "area", { ...params, table: name });
   const figureLink = (kind) => (row) => pageUrl({ area: data.area, unit: state.unit, figure: `${kind}:${row.account}` });
-  const sankey = el("div", { id: "wkb-sankey", class: "wkb-chart" });
-  const capitals = el("div", { id: "wkb-capitals", class: "wkb-chart" });
+  const stockLink = (row) => pageUrl({ area: data.area, unit: row.unit, figure: `stocks:${row.value_type}` });
+  const yearLink = (key) => (row) => pageUrl({ area: data.area, level: data.level, unit: state.unit, figure: `${key}:${row.year}` });
+  // Plotly cannot draw a Sankey without links: say so instead.
+  const sankey = data.sankey.length
+    ? el("div", { id: "wkb-sankey", class: "wkb-chart" })
+    : el("p", { id: "wkb-no-flows", class: "wkb-note", text: `${t.sankey} (${data.unit}): ${t.no_flows}` });
+  const capitals = data.stocks.length ? el("div", { id: "wkb-capitals", class: "wkb-chart" }) : null;
   const own = data.flows ? [data.flows] : [];
   root.replaceChildren(
     breadcrumb(config, state, data, `${data.name} (${data.area}, ${data.level})`),
@@ -299,27 +310,43 @@ async function showArea(root, config, state) {
     section(t.stocks, table("wkb-stocks", [
       { key: "value_type", label: t.value_type },
       { key: "unit", label: t.unit },
-      { key: "amount", label: t.amount, kind: "num" },
+      { key: "amount", label: t.amount, kind: "num", href: stockLink },
     ], data.stocks, config), csv("stocks")),
     section(t.sub_areas, table("wkb-sub-areas", flowColumns(config, state, null), data.sub_areas, config), csv("sub_areas")),
     section(t.trend, table("wkb-trend", [
       { key: "year", label: t.year },
-      ...FLOW_COLUMNS.map((key) => ({ key, label: t[key], kind: "num" })),
+      ...FLOW_COLUMNS.map((key) => ({ key, label: t[key], kind: "num", href: yearLink(key) })),
     ], data.trend, config), csv("trend")),
     ...(costs ? [costs] : []),
   );
-  await drawCharts(config, data, sankey, capitals);
+  if (data.sankey.length) await drawChart(config, sankey, (Plotly) => drawSankey(Plotly, config, data, sankey));
+  if (capitals) await drawChart(config, capitals, (Plotly) => drawCapitals(Plotly, config, data, capitals));
+}
+
+/** What a figure of the postings view is, in words. */
+function figureTitle(t, figure) {
+  const [kind, detail] = figure.split(/:(.*)/s);
+  if (!detail) return t[kind] ?? kind;
+  if (kind === "income") return `${t.income_by_source}: ${detail}`;
+  if (kind === "expenses") return `${t.expenses_by_theme}: ${detail}`;
+  if (kind === "stocks") return `${t.stock_at_end}: ${t[detail] ?? detail}`;
+  return `${t[kind] ?? kind} ${detail}`;
+}
+
+/** The line above the postings: the journal link, or why there is none. */
+function journalLine(config, data) {
+  const t = config.texts;
+  if (!data.count) return el("span", { id: "wkb-no-postings", class: "wkb-note", text: t.no_postings_behind });
+  if (!data.journal_filter) return el("span", { class: "wkb-note", text: t.too_many_for_journal });
+  const href = `${ledgerBase()}journal/?${query({ filter: data.journal_filter }, ["time", "account"])}`;
+  return link(href, t.open_journal, { id: "wkb-journal" });
 }
 
 async function showPostings(root, config, state) {
   const t = config.texts;
   const params = { area: state.area, level: state.level, unit: state.unit, figure: state.figure };
   const data = await fetchJson(endpointUrl("postings", params));
-  const [kind, account] = state.figure.split(/:(.*)/s);
-  const what = account ? `${t[kind === "income" ? "income_by_source" : "expenses_by_theme"]}: ${account}` : t[kind] ?? kind;
-  const journal = data.journal_filter
-    ? link(`${ledgerBase()}journal/?${query({ filter: data.journal_filter }, ["time", "account"])}`, t.open_journal, { id: "wkb-journal" })
-    : el("span", { class: "wkb-note", text: t.too_many_for_journal });
+  const what = figureTitle(t, state.figure);
   const shown = data.rows.length < data.count ? `${data.rows.length} ${t.rows_shown} ${data.count}` : "";
   const areaPage = link(pageUrl({ area: data.area, unit: state.unit }), `${data.name} (${data.area})`);
   root.replaceChildren(
@@ -328,7 +355,7 @@ async function showPostings(root, config, state) {
     knownAtNote(config, data) ?? "",
     section(`${t.postings}: ${what} (${data.unit})`,
       el("p", {}, `${t.total}: `, el("strong", { id: "wkb-total", "data-value": data.total, text: formatNumber(data.total, config.language) })),
-      el("p", {}, journal),
+      el("p", {}, journalLine(config, data)),
       table("wkb-postings", [
         { key: "date", label: t.date },
         { key: "narration", label: t.narration },
@@ -360,12 +387,24 @@ function loadPlotly() {
   return plotlyLoading;
 }
 
-async function drawCharts(config, data, sankeyDiv, capitalsDiv) {
-  const t = config.texts;
-  const Plotly = await loadPlotly();
-  const options = { displaylogo: false, responsive: true };
-  const layout = (title) => ({ title: { text: title, font: { size: 14 } }, margin: { l: 40, r: 20, t: 40, b: 40 }, font: { size: 11 } });
+const CHART_OPTIONS = { displaylogo: false, responsive: true };
 
+function chartLayout(title) {
+  return { title: { text: title, font: { size: 14 } }, margin: { l: 40, r: 20, t: 40, b: 40 }, font: { size: 11 } };
+}
+
+/** Draw one chart; a failure is said in its place and never hides the tables. */
+async function drawChart(config, div, draw) {
+  try {
+    await draw(await loadPlotly());
+  } catch (error) {
+    div.replaceChildren(el("p", { class: "wkb-error wkb-chart-error", text: `${config.texts.chart_error}: ${messageOf(error)}` }));
+  }
+}
+
+/** The Sankey of an area with at least one link. */
+async function drawSankey(Plotly, config, data, div) {
+  const t = config.texts;
   const labels = [data.name];
   const source = [];
   const target = [];
@@ -378,8 +417,12 @@ async function drawCharts(config, data, sankeyDiv, capitalsDiv) {
     value.push(Number(item.amount));
   }
   const sankey = { type: "sankey", orientation: "h", node: { label: labels, pad: 14, thickness: 16 }, link: { source, target, value } };
-  await Plotly.newPlot(sankeyDiv, [sankey], layout(`${t.sankey} (${data.unit})`), options);
+  await Plotly.newPlot(div, [sankey], chartLayout(`${t.sankey} (${data.unit})`), CHART_OPTIONS);
+}
 
+/** Bars of an area's stocks for the seven capitals, one row per unit. */
+async function drawCapitals(Plotly, config, data, div) {
+  const t = config.texts;
   // One row of bars per unit: hours, trees and euros share no scale.
   const units = [...new Set(data.stocks.map((s) => s.unit))];
   const bars = units.map((unit, i) => ({
@@ -392,7 +435,7 @@ async function drawCharts(config, data, sankeyDiv, capitalsDiv) {
   }));
   const grid = { rows: Math.max(units.length, 1), columns: 1, pattern: "independent" };
   const axes = Object.fromEntries(units.map((unit, i) => [i ? `yaxis${i + 1}` : "yaxis", { title: { text: unit } }]));
-  await Plotly.newPlot(capitalsDiv, bars, { ...layout(t.capitals), grid, showlegend: false, ...axes }, options);
+  await Plotly.newPlot(div, bars, { ...chartLayout(t.capitals), grid, showlegend: false, ...axes }, CHART_OPTIONS);
 }
 
 async function render() {
@@ -402,7 +445,7 @@ async function render() {
   const config = JSON.parse(configNode.textContent ?? "{}");
   const params = new URLSearchParams(window.location.search);
   const state = {
-    level: params.get("level") || config.default_level,
+    level: params.get("level") || "",
     area: params.get("area") || "",
     unit: params.get("unit") || config.units[0] || "EUR",
     figure: params.get("figure") || "",
@@ -413,7 +456,7 @@ async function render() {
     else if (state.area) await showArea(root, config, state);
     else await showLevel(root, config, state);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     // Keep the "as known at" input, so that a bad time can be corrected.
     root.replaceChildren(
       el("div", { class: "wkb-controls" }, knownAtControl(config)),

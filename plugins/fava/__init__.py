@@ -14,7 +14,9 @@ and advanced filters keep, so the area table equals ``wijkboekhouding report
 - ``area?area=CODE&unit=EUR&depth=2``: one area's sources, themes, stocks,
   sub-areas, trend and Sankey links (``table=NAME`` picks one as CSV);
 - ``postings?area=CODE&figure=inflow&unit=EUR``: the postings behind a
-  figure, with the part each counts;
+  figure, with the part each counts (figures: the flows, a flow in one year
+  such as ``inflow:2024``, ``income:ACCOUNT``, ``expenses:ACCOUNT`` and
+  ``stocks:VALUE_TYPE``; ``level``, if given, must be the area's own);
 - ``costs?area=CODE``: public spending allocated to the area by taakveld,
   the table of ``wijkboekhouding report --costs`` for the time filter's
   period;
@@ -49,6 +51,7 @@ from wijkboekhouding.plugins.fava import figures
 from wijkboekhouding.plugins.fava.figures import Scope
 from wijkboekhouding.plugins.fava.responses import (
     BadParameter,
+    account_argument,
     answers_bad_requests,
     argument,
     csv_response,
@@ -97,9 +100,13 @@ class Wijkboekhouding(FavaExtensionBase):
             return self._view
 
     def filters(self) -> tuple[str, str, str]:
-        """Fava's account, advanced and time filter of this request."""
+        """Fava's account, advanced and time filter of this request.
+
+        Raises:
+          BadParameter: the account filter is no regular expression.
+        """
         args = request.args
-        return (args.get("account", ""), args.get("filter", ""), args.get("time", ""))
+        return (account_argument(), args.get("filter", ""), args.get("time", ""))
 
     def dates(self) -> tuple[datetime.date, datetime.date]:
         """The first day and the day after the last of Fava's time filter."""
@@ -247,6 +254,7 @@ class Wijkboekhouding(FavaExtensionBase):
         area = figures.require_area(scope, argument("area"))
         level = argument("level", area.level)
         check_level(scope.ledger.registry, level)
+        figures.require_own_level(area, level)
         unit = self.unit(scope)
         figure = argument("figure")
         table, total = figures.postings_behind(scope, area.code, level, unit, figure)

@@ -21,6 +21,11 @@ counterparty lies outside the area or is unknown:
 
 Both follow from the rules in :mod:`wijkboekhouding.engine.projection`
 (``inflow = -Income + max(S, 0)`` and so on) by splitting each case.
+
+A flow figure of one year (``inflow:2024``, a cell of the trend) counts the
+same way within that year's transactions; a stock (``stocks:natuurlijk``, a
+cell of the stocks table) lists the postings its balance sums, each counted
+whole.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ Exact = Callable[[Any], Decimal]
 
 FLOW_FIGURES = ("inflow", "outflow", "internal", "net", "spending", "stock")
 STOCK_HOLDERS = ("Assets", "Liabilities")
+# The value type of stock postings whose unit names none.
+NO_VALUE_TYPE = "-"
 POSTING_COLUMNS = (
     "date",
     "narration",
@@ -70,7 +77,19 @@ class UnknownFigure(WijkboekhoudingError):
     def __init__(self, figure: str) -> None:
         super().__init__(
             f"unknown figure {figure!r}; use one of {', '.join(FLOW_FIGURES)},"
-            " or income:ACCOUNT or expenses:ACCOUNT"
+            " one of those in a year (inflow:2024), income:ACCOUNT,"
+            " expenses:ACCOUNT or stocks:VALUE_TYPE"
+        )
+
+
+class NotAtLevel(WijkboekhoudingError):
+    """A level other than the area's own: the area has no figures there."""
+
+    def __init__(self, area: Area, level: str) -> None:
+        super().__init__(
+            f"area {area.code} is a {area.level}, so its figures are in the"
+            f" table of level {area.level}, not {level}; use level={area.level}"
+            " or leave level out"
         )
 
 
@@ -132,6 +151,16 @@ def require_area(scope: Scope, code: str) -> Area:
     return area
 
 
+def require_own_level(area: Area, level: str) -> None:
+    """Raise NotAtLevel unless ``level`` is the area's own level.
+
+    ``level`` names the table a figure comes from; an area has a row only in
+    the table of its own level (a buurt is never an area of the wijk table).
+    """
+    if level != area.level:
+        raise NotAtLevel(area, level)
+
+
 def require_unit(scope: Scope, unit: str) -> None:
     """Raise UnknownUnit when no posting of the ledger is in ``unit``."""
     known = sorted(scope.ledger.frame["unit"].dropna().unique())
@@ -187,11 +216,16 @@ def by_account(rows: pd.DataFrame, root: str, depth: int, exact: Exact) -> pd.Da
     return pd.DataFrame(result, columns=columns)
 
 
-def stocks_of(scope: Scope, code: str) -> pd.DataFrame:
-    """Balances of the area's Assets and Liabilities by value type and unit."""
+def stock_postings(scope: Scope, code: str) -> pd.DataFrame:
+    """The Assets and Liabilities postings of the area up to the period's end."""
     rows = inside(scope.stocks, scope, code)
     rows = rows[rows["root"].isin(STOCK_HOLDERS)]
-    keys = rows.assign(value_type=rows["value_type"].fillna("-"))
+    return rows.assign(value_type=rows["value_type"].fillna(NO_VALUE_TYPE))
+
+
+def stocks_of(scope: Scope, code: str) -> pd.DataFrame:
+    """Balances of the area's Assets and Liabilities by value type and unit."""
+    keys = stock_postings(scope, code)
     sums = keys.groupby(["value_type", "unit"])["q"].sum().reset_index()
     order = {name: number for number, name in enumerate(VALUE_TYPES)}
     result = [
@@ -310,12 +344,31 @@ def contributions(rows: pd.DataFrame, figure: str) -> pd.Series:
     raise UnknownFigure(figure)
 
 
+def counted_postings(
+    scope: Scope, code: str, level: str, unit: str, figure: str
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The area's postings a figure looks at, and the part of each it counts."""
+    kind, _, detail = figure.partition(":")
+
+    # A stock: the postings its balance sums, each counted whole.
+    if kind == "stocks" and detail:
+        rows = stock_postings(scope, code)
+        rows = rows[(rows["value_type"] == detail) & (rows["unit"] == unit)]
+        return rows, rows["q"]
+
+    # A flow of one year: the flow, counted within that year's transactions.
+    rows = keyed_rows(scope, code, level, unit)
+    if kind in FLOW_FIGURES and detail.isdigit():
+        rows = rows[rows["date"].dt.year == int(detail)]
+        figure = kind
+    return rows, contributions(rows, figure)
+
+
 def postings_behind(
     scope: Scope, code: str, level: str, unit: str, figure: str
 ) -> tuple[pd.DataFrame, Decimal]:
     """The postings a figure counts, with the counted part, and their total."""
-    rows = keyed_rows(scope, code, level, unit)
-    counted = contributions(rows, figure)
+    rows, counted = counted_postings(scope, code, level, unit, figure)
     rows = rows.assign(counted=counted)
     rows = rows[rows["counted"] != 0].sort_values(["date", "txn"], kind="stable")
     exact = scope.exact(unit)

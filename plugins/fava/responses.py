@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -83,6 +84,29 @@ def argument(name: str, default: str | None = None) -> str:
     if value is None:
         raise BadParameter(name, "", f"the parameter {name} is required")
     return value
+
+
+def account_argument() -> str:
+    """Fava's account filter, checked the way Beancount will read it.
+
+    Fava keeps an account when the filter matches it as a regular expression
+    or names one of its components; Beancount finds components with a
+    regular expression built around the filter, which fails on text such as
+    ``[``.  Fava would answer that with a 500.
+
+    Raises:
+      BadParameter: the filter cannot be read as a regular expression.
+    """
+    account = request.args.get("account", "")
+    try:
+        re.compile(f"(^|:){account}(:|$)")
+    except re.error as error:
+        expected = (
+            "use an account name such as Expenses:Groen or a regular"
+            f" expression ({error.msg})"
+        )
+        raise BadParameter("account", account, expected) from error
+    return account
 
 
 def depth_argument() -> int:
