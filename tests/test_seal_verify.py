@@ -290,10 +290,14 @@ def test_an_event_stamped_in_the_future_or_unreadably_cannot_escape_the_seal(
     # Inserted by hand into the sealed period with stamps that would place
     # it after the seal: both are problems, named by line.
     main = sealed(tmp_path)
-    text = main.read_text().replace(
-        '  id: "gift-3"\n',
-        '  id: "gift-3"\n  recorded: "2999-01-01T00:00:00.000000Z"\n',
-    ).replace('  id: "plant-2"\n', '  id: "plant-2"\n  recorded: "gisteren"\n')
+    text = (
+        main.read_text()
+        .replace(
+            '  id: "gift-3"\n',
+            '  id: "gift-3"\n  recorded: "2999-01-01T00:00:00.000000Z"\n',
+        )
+        .replace('  id: "plant-2"\n', '  id: "plant-2"\n  recorded: "gisteren"\n')
+    )
     main.write_text(text)
     found = verified(main)
     assert found["ok"] is False
